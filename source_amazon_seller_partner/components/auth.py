@@ -1,0 +1,164 @@
+"""Login with Amazon (LWA): one access token per sync, shared by every stream and thread.
+
+Why custom: the CDK's SessionTokenAuthenticator gives each requester its own token (one LWA call per
+stream) and cannot re-authenticate after a 403 "token expired"; OAuthAuthenticator can only send
+`Authorization: Bearer`. SP-API wants the token in `x-amz-access-token`, and the declarative error
+handler's REFRESH_TOKEN_THEN_RETRY action calls `refresh_and_set_access_token()` here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import InitVar, dataclass, field
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from .config import ConfigError
+
+logger = logging.getLogger("airbyte")
+
+TOKEN_HEADER = "x-amz-access-token"
+LWA_TIMEOUT = (5, 10)  # connect, read seconds
+LWA_ATTEMPTS = 3
+
+# What to tell the user for each LWA error code; the response body itself is never echoed.
+_LWA_ERROR_ADVICE = {
+    "invalid_grant": "Amazon rejected the refresh token (invalid_grant): it is wrong, revoked or belongs to another app. "
+    "Authorise the app again in Seller Central / Vendor Central and paste the new 'refresh_token'.",
+    "invalid_client": "Amazon rejected the LWA client credentials (invalid_client): check 'lwa_app_id' and 'lwa_client_secret' "
+    "(client secrets expire every 180 days; rotate it in the Developer Console and paste the new one).",
+    "unauthorized_client": "The LWA app 'lwa_app_id' is not allowed to use this 'refresh_token' (unauthorized_client): "
+    "use the refresh token issued to this app.",
+    "invalid_request": "Amazon rejected the token request (invalid_request): check that 'lwa_app_id', 'lwa_client_secret' "
+    "and 'refresh_token' are complete values.",
+}
+
+
+class LwaTokenProvider:
+    """Fetches and caches one access token; safe to call from many threads."""
+
+    _registry: Dict[Tuple[str, str, str], "LwaTokenProvider"] = {}
+    _registry_lock = threading.Lock()
+
+    def __init__(self, lwa_url: str, client_id: str, client_secret: str, refresh_token: str) -> None:
+        self._lwa_url = lwa_url
+        self._form = {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+            "client_secret": client_secret,
+        }
+        self._lock = threading.Lock()
+        self._token: Optional[str] = None
+        self._expires_at = 0.0
+        self._fetched_at = 0.0
+        self._session = requests.Session()
+
+    @classmethod
+    def for_config(cls, config: Mapping[str, Any]) -> "LwaTokenProvider":
+        """The provider shared by every component of this sync (same LWA endpoint and credentials)."""
+        key = (config["_lwa_url"], config["lwa_app_id"], config["refresh_token"])
+        with cls._registry_lock:
+            provider = cls._registry.get(key)
+            if provider is None:
+                provider = cls(config["_lwa_url"], config["lwa_app_id"], config["lwa_client_secret"], config["refresh_token"])
+                cls._registry[key] = provider
+            return provider
+
+    def access_token(self) -> str:
+        with self._lock:
+            if self._token is None or time.monotonic() >= self._expires_at:
+                self._fetch()
+            assert self._token is not None
+            return self._token
+
+    def refresh(self, min_age_seconds: float = 5.0) -> None:
+        """Get a new token, unless another thread just did (several requests fail on the same expiry)."""
+        with self._lock:
+            if self._token is not None and time.monotonic() - self._fetched_at < min_age_seconds:
+                return
+            self._fetch()
+
+    def _fetch(self) -> None:
+        last_problem = "no answer"
+        for attempt in range(1, LWA_ATTEMPTS + 1):
+            try:
+                response = self._session.post(self._lwa_url, data=self._form, timeout=LWA_TIMEOUT)
+            except requests.RequestException as error:
+                last_problem = f"{type(error).__name__} reaching the LWA endpoint"
+            else:
+                if response.status_code == 200:
+                    self._accept(response)
+                    return
+                code = _error_code(response)
+                if code in _LWA_ERROR_ADVICE:
+                    raise ConfigError(_LWA_ERROR_ADVICE[code])
+                if response.status_code in (400, 401, 403):
+                    raise ConfigError(
+                        f"Amazon's LWA endpoint refused the credentials (HTTP {response.status_code}, {code or 'no error code'}): "
+                        "check 'lwa_app_id', 'lwa_client_secret' and 'refresh_token'."
+                    )
+                last_problem = f"HTTP {response.status_code}" + (f" {code}" if code else "")
+            if attempt < LWA_ATTEMPTS:
+                time.sleep(attempt)
+        raise AirbyteTracedException(
+            message=f"Could not get an access token from Login with Amazon ({last_problem}); try again later.",
+            internal_message=f"LWA token request failed after {LWA_ATTEMPTS} attempts: {last_problem}",
+            failure_type=FailureType.transient_error,
+        )
+
+    def _accept(self, response: requests.Response) -> None:
+        try:
+            body = response.json()
+            token = body["access_token"]
+            lifetime = float(body.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError):
+            raise AirbyteTracedException(
+                message="Login with Amazon answered without an access token; try again later.",
+                failure_type=FailureType.transient_error,
+            ) from None
+        now = time.monotonic()
+        # Renew shortly before expiry: 5 minutes for Amazon's hour-long tokens, proportionally less for short ones.
+        self._token = token
+        self._fetched_at = now
+        self._expires_at = now + lifetime - min(300.0, lifetime * 0.1)
+
+
+def _error_code(response: requests.Response) -> Optional[str]:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("error") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
+
+
+@dataclass
+class LwaAuthenticator(DeclarativeAuthenticator):
+    """Declarative authenticator: sends the shared LWA token in `x-amz-access-token`."""
+
+    config: Mapping[str, Any]
+    parameters: InitVar[Mapping[str, Any]] = None
+    _provider: Optional[LwaTokenProvider] = field(default=None, init=False, repr=False)
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._provider = LwaTokenProvider.for_config(self.config)
+
+    @property
+    def auth_header(self) -> str:
+        return TOKEN_HEADER
+
+    @property
+    def token(self) -> str:
+        assert self._provider is not None
+        return self._provider.access_token()
+
+    def refresh_and_set_access_token(self) -> None:
+        assert self._provider is not None
+        self._provider.refresh()

@@ -1,0 +1,92 @@
+"""The connection check: credentials, marketplaces, and which API groups the token reaches.
+
+Why custom: the CDK's CheckStream reads one stream and reports only pass/fail. A useful check for
+SP-API must work for seller and vendor accounts alike (Sellers getMarketplaceParticipations does),
+compare the configured marketplaces with the account's, and tell whoever sets up the connection
+which roles the app really has.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Dict, List, Mapping, Tuple
+
+from airbyte_cdk.models import AirbyteConnectionStatus, Status
+
+from .client import SpApiClient, SpApiError, error_summary
+from .marketplaces import BY_ID
+
+
+def _recent(hours: int = 24) -> Tuple[str, str]:
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    return (now - timedelta(hours=hours)).strftime(fmt), (now - timedelta(minutes=5)).strftime(fmt)
+
+
+def _probes(config: Mapping[str, Any]) -> Dict[str, Callable[[SpApiClient], Any]]:
+    after, before = _recent()
+    marketplace = config["_marketplace_ids"][0]
+    seller = {
+        "orders": lambda c: c.request("GET", "/orders/v0/orders", params={"MarketplaceIds": marketplace, "CreatedAfter": after, "MaxResultsPerPage": 1}),
+        "finances": lambda c: c.request("GET", "/finances/v0/financialEventGroups", params={"MaxResultsPerPage": 1}),
+        "reports": lambda c: c.request("GET", "/reports/2021-06-30/reports", params={"reportTypes": "GET_MERCHANT_LISTINGS_ALL_DATA", "pageSize": 1}),
+    }
+    vendor = {
+        "vendor": lambda c: c.request("GET", "/vendor/orders/v1/purchaseOrders", params={"limit": 1, "createdAfter": after, "createdBefore": before}),
+        "reports": lambda c: c.request("GET", "/reports/2021-06-30/reports", params={"reportTypes": "GET_VENDOR_SALES_REPORT", "pageSize": 1}),
+    }
+    return vendor if config.get("_is_vendor") else seller
+
+
+def check_connection(config: Mapping[str, Any], logger: logging.Logger) -> AirbyteConnectionStatus:
+    client = SpApiClient(config)
+    try:
+        response = client.request("GET", "/sellers/v1/marketplaceParticipations")
+    except SpApiError as error:
+        return AirbyteConnectionStatus(status=Status.FAILED, message=f"Amazon's Sellers API did not answer: {error}. Try again later.")
+    if response.status_code != 200:
+        code, message = error_summary(response)
+        return AirbyteConnectionStatus(
+            status=Status.FAILED,
+            message=f"Amazon refused getMarketplaceParticipations (HTTP {response.status_code} {code or ''}: {message or 'no message'}). "
+            "Check that the refresh token belongs to this app and region.",
+        )
+    participating = {
+        entry["marketplace"]["id"]
+        for entry in response.json().get("payload", [])
+        if entry.get("participation", {}).get("isParticipating", True)
+    }
+    missing = [mid for mid in config["_marketplace_ids"] if mid not in participating]
+    if missing:
+        def label(mid: str) -> str:
+            market = BY_ID.get(mid)
+            return f"{market.country_code} ({mid})" if market else mid
+
+        return AirbyteConnectionStatus(
+            status=Status.FAILED,
+            message=f"The account does not sell in {', '.join(label(m) for m in missing)}; it participates in "
+            f"{', '.join(sorted(label(m) for m in participating)) or 'no marketplace of this region'}. Fix 'region' or 'marketplaces'.",
+        )
+
+    reachable: List[str] = []
+    unreachable: List[str] = []
+    for group, probe in _probes(config).items():
+        try:
+            status = probe(client).status_code
+        except SpApiError as error:
+            unreachable.append(f"{group} (no answer: {error})")
+            continue
+        (reachable if status < 400 else unreachable).append(group if status < 400 else f"{group} (HTTP {status})")
+
+    main_group = "vendor" if config.get("_is_vendor") else "orders"
+    summary = f"API groups reachable: {', '.join(reachable) or 'none'}" + (f"; not reachable: {', '.join(unreachable)}" if unreachable else "")
+    if main_group not in reachable:
+        other = "Seller" if config.get("_is_vendor") else "Vendor"
+        return AirbyteConnectionStatus(
+            status=Status.FAILED,
+            message=f"The token cannot reach the {main_group} API. {summary}. If this is a {other} account, set account_type to {other}; "
+            "otherwise grant the app the missing roles and authorise it again.",
+        )
+    logger.info("Connection check: %s", summary)
+    return AirbyteConnectionStatus(status=Status.SUCCEEDED, message=summary)

@@ -1,0 +1,75 @@
+"""The one table of SP-API marketplaces: country code -> marketplace id -> region -> endpoints.
+
+Everything else (config normalisation, the emulator, docs) reads this table; nothing else
+spells a marketplace id or an endpoint host.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List
+
+LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+
+ENDPOINTS = {
+    "NA": {"PRODUCTION": "https://sellingpartnerapi-na.amazon.com", "SANDBOX": "https://sandbox.sellingpartnerapi-na.amazon.com"},
+    "EU": {"PRODUCTION": "https://sellingpartnerapi-eu.amazon.com", "SANDBOX": "https://sandbox.sellingpartnerapi-eu.amazon.com"},
+    "FE": {"PRODUCTION": "https://sellingpartnerapi-fe.amazon.com", "SANDBOX": "https://sandbox.sellingpartnerapi-fe.amazon.com"},
+}
+
+
+@dataclass(frozen=True)
+class Marketplace:
+    country_code: str
+    marketplace_id: str
+    region: str
+    domain: str
+    # Charset Amazon uses for this marketplace's flat-file reports when Content-Type names none.
+    default_charset: str = "cp1252"
+
+
+_MARKETPLACES: List[Marketplace] = [
+    Marketplace("CA", "A2EUQ1WTGCTBG2", "NA", "amazon.ca"),
+    Marketplace("US", "ATVPDKIKX0DER", "NA", "amazon.com"),
+    Marketplace("MX", "A1AM78C64UM0Y8", "NA", "amazon.com.mx"),
+    Marketplace("BR", "A2Q3Y263D00KWC", "NA", "amazon.com.br"),
+    Marketplace("IE", "A28R8C7NBKEWEA", "EU", "amazon.ie"),
+    Marketplace("ES", "A1RKKUPIHCS9HS", "EU", "amazon.es"),
+    Marketplace("UK", "A1F83G8C2ARO7P", "EU", "amazon.co.uk"),
+    Marketplace("FR", "A13V1IB3VIYZZH", "EU", "amazon.fr"),
+    Marketplace("BE", "AMEN7PMS3EDWL", "EU", "amazon.com.be"),
+    Marketplace("NL", "A1805IZSGTT6HS", "EU", "amazon.nl"),
+    Marketplace("DE", "A1PA6795UKMFR9", "EU", "amazon.de"),
+    Marketplace("IT", "APJ6JRA9NG5V4", "EU", "amazon.it"),
+    Marketplace("SE", "A2NODRKZP88ZB9", "EU", "amazon.se"),
+    Marketplace("ZA", "AE08WJ6YKNBMC", "EU", "amazon.co.za"),
+    Marketplace("PL", "A1C3SOZRARQ6R3", "EU", "amazon.pl"),
+    Marketplace("EG", "ARBP9OOSHTCHU", "EU", "amazon.eg"),
+    Marketplace("TR", "A33AVAJ2PDY3EV", "EU", "amazon.com.tr"),
+    Marketplace("SA", "A17E79C6D8DWNP", "EU", "amazon.sa"),
+    Marketplace("AE", "A2VIGQ35RCS4UG", "EU", "amazon.ae"),
+    Marketplace("IN", "A21TJRUUN4KGV", "EU", "amazon.in"),
+    Marketplace("SG", "A19VAU5U5O7RUS", "FE", "amazon.sg"),
+    Marketplace("AU", "A39IBJ37TRP1C6", "FE", "amazon.com.au"),
+    Marketplace("JP", "A1VC38T7YXB528", "FE", "amazon.co.jp", default_charset="shift_jis"),
+]
+
+BY_COUNTRY: Dict[str, Marketplace] = {m.country_code: m for m in _MARKETPLACES}
+BY_COUNTRY["GB"] = BY_COUNTRY["UK"]  # Amazon's docs and the published connector accept both
+BY_ID: Dict[str, Marketplace] = {m.marketplace_id: m for m in _MARKETPLACES}
+COUNTRY_CODES: List[str] = sorted(BY_COUNTRY)
+# Finance events name the marketplace by its site ("Amazon.de"), not by id.
+BY_SITE_NAME: Dict[str, str] = {m.domain.capitalize(): m.marketplace_id for m in _MARKETPLACES}
+
+
+def marketplace(code: str) -> Marketplace:
+    """The marketplace for a country code (case-insensitive); KeyError when unknown."""
+    return BY_COUNTRY[code.strip().upper()]
+
+
+def endpoint(region: str, environment: str = "PRODUCTION") -> str:
+    return ENDPOINTS[region][environment.upper()]
+
+
+def all_marketplaces() -> Iterable[Marketplace]:
+    return iter(_MARKETPLACES)

@@ -1,0 +1,62 @@
+"""The declarative source: manifest.yaml (spec, REST streams) + report_streams.yaml (the report catalog)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+
+import yaml
+from airbyte_cdk.models import AirbyteConnectionStatus, AirbyteStateMessage, ConfiguredAirbyteCatalog
+from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+
+from .components.config import ConfigError, normalize_config
+from .components.rate_limits import SpApiRateLimits
+from .components.report_catalog import load_report_catalog, report_stream_definitions
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def load_manifest() -> Dict[str, Any]:
+    with open(PACKAGE_DIR / "manifest.yaml", encoding="utf-8") as handle:
+        manifest = yaml.safe_load(handle)
+    catalog = load_report_catalog()
+    manifest["streams"] = list(manifest.get("streams", [])) + report_stream_definitions(catalog)
+    report_name = manifest["spec"]["connection_specification"]["properties"]["report_options_list"]["items"]["properties"]["report_name"]
+    report_name["enum"] = sorted({entry.report_type for entry in catalog})
+    if not report_name["enum"]:
+        del report_name["enum"]
+    return manifest
+
+
+class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
+    def __init__(
+        self,
+        catalog: Optional[ConfiguredAirbyteCatalog] = None,
+        config: Optional[Mapping[str, Any]] = None,
+        state: Optional[List[AirbyteStateMessage]] = None,
+        **kwargs: Any,
+    ) -> None:
+        self.config_error: Optional[ConfigError] = None
+        normalized: Optional[Mapping[str, Any]] = None
+        if config:
+            try:
+                normalized = normalize_config(config, known_report_names=[entry.report_type for entry in load_report_catalog()])
+            except ConfigError as error:
+                # Raised again from check/discover/read, where the entrypoint reports it properly.
+                self.config_error = error
+        super().__init__(catalog=catalog, config=normalized, state=state, source_config=load_manifest(), **kwargs)
+
+    def _prepare_for_stream_build(self) -> None:
+        if self.config_error:
+            raise self.config_error
+        super()._prepare_for_stream_build()
+        # One token-bucket budget per operation for every requester of this sync (see rate_limits.py).
+        self._constructor._api_budget = SpApiRateLimits.for_config(self._config)
+
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        from .components.check import check_connection
+
+        if self.config_error:
+            raise self.config_error
+        return check_connection(self._config, logger)
