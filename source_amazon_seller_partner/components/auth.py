@@ -162,3 +162,88 @@ class LwaAuthenticator(DeclarativeAuthenticator):
     def refresh_and_set_access_token(self) -> None:
         assert self._provider is not None
         self._provider.refresh()
+
+
+class RestrictedDataTokens:
+    """Restricted Data Tokens (Tokens API) per generic path, shared like the LWA token.
+
+    Personal data (buyer info, addresses) needs an RDT. When Amazon refuses one (the app lacks the
+    restricted role), streams fall back to the plain token, which returns the data without PII.
+    """
+
+    _registry: Dict[Tuple[str, str], "RestrictedDataTokens"] = {}
+    _registry_lock = threading.Lock()
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self._api_url = config["_api_url"]
+        self._lwa = LwaTokenProvider.for_config(config)
+        self._lock = threading.Lock()
+        self._tokens: Dict[str, Tuple[str, float]] = {}
+        self._refused: Dict[str, bool] = {}
+        self._session = requests.Session()
+
+    @classmethod
+    def for_config(cls, config: Mapping[str, Any]) -> "RestrictedDataTokens":
+        key = (config["_api_url"], config["refresh_token"])
+        with cls._registry_lock:
+            tokens = cls._registry.get(key)
+            if tokens is None:
+                tokens = cls._registry[key] = cls(config)
+            return tokens
+
+    def token_for(self, path: str, data_elements: Optional[list] = None) -> Optional[str]:
+        """An RDT for this generic path, or None when Amazon refuses one (then use the LWA token)."""
+        with self._lock:
+            if self._refused.get(path):
+                return None
+            cached = self._tokens.get(path)
+            if cached and time.monotonic() < cached[1]:
+                return cached[0]
+            resource: Dict[str, Any] = {"method": "GET", "path": path}
+            if data_elements:
+                resource["dataElements"] = data_elements
+            try:
+                response = self._session.post(
+                    self._api_url + "/tokens/2021-03-01/restrictedDataToken",
+                    json={"restrictedResources": [resource]},
+                    headers={TOKEN_HEADER: self._lwa.access_token()},
+                    timeout=LWA_TIMEOUT,
+                )
+            except requests.RequestException as error:
+                logger.warning("Could not get a Restricted Data Token for %s (%s); using the plain token.", path, type(error).__name__)
+                return None
+            if response.status_code in (401, 403):
+                self._refused[path] = True
+                logger.warning(
+                    "Amazon refused a Restricted Data Token for %s (HTTP %s): the app lacks the restricted role for personal data. "
+                    "Falling back to the plain token: buyer names, e-mails and addresses will be missing.",
+                    path,
+                    response.status_code,
+                )
+                return None
+            if response.status_code != 200:
+                logger.warning("Restricted Data Token request for %s answered HTTP %s; using the plain token.", path, response.status_code)
+                return None
+            body = response.json()
+            lifetime = float(body.get("expiresIn", 3600))
+            self._tokens[path] = (body["restrictedDataToken"], time.monotonic() + lifetime * 0.9)
+            return body["restrictedDataToken"]
+
+
+@dataclass
+class RestrictedDataAuthenticator(LwaAuthenticator):
+    """Sends a Restricted Data Token for `parameters['rdt_path']` when `include_pii` is on, else the LWA token."""
+
+    _rdt_path: str = field(default="", init=False, repr=False)
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        super().__post_init__(parameters)
+        self._rdt_path = (parameters or {}).get("rdt_path", "")
+
+    @property
+    def token(self) -> str:
+        if self.config.get("include_pii") and self._rdt_path:
+            restricted = RestrictedDataTokens.for_config(self.config).token_for(self._rdt_path)
+            if restricted:
+                return restricted
+        return super().token

@@ -1,0 +1,57 @@
+import time
+
+import pytest
+import requests_mock
+
+from source_amazon_seller_partner.components.auth import LwaTokenProvider
+from source_amazon_seller_partner.components.config import ConfigError
+
+LWA = "https://lwa.test/auth/o2/token"
+
+
+def provider():
+    return LwaTokenProvider(LWA, "client-id-1", "client-secret-1", "Atzr|refresh-1")
+
+
+def test_token_is_fetched_once_and_reused():
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, json={"access_token": "Atza|token-1", "expires_in": 3600})
+        p = provider()
+        assert p.access_token() == "Atza|token-1"
+        assert p.access_token() == "Atza|token-1"
+        assert mock.call_count == 1
+        form = mock.request_history[0].text
+        assert "grant_type=refresh_token" in form and "client_id=client-id-1" in form
+
+
+def test_token_renewed_before_expiry():
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, [{"json": {"access_token": "Atza|a", "expires_in": 1}}, {"json": {"access_token": "Atza|b", "expires_in": 3600}}])
+        p = provider()
+        assert p.access_token() == "Atza|a"
+        time.sleep(1.0)
+        assert p.access_token() == "Atza|b"
+
+
+@pytest.mark.parametrize("code, credential", [("invalid_grant", "refresh_token"), ("invalid_client", "lwa_client_secret")])
+def test_rejected_credentials_are_config_errors_naming_the_credential(code, credential):
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, status_code=400, json={"error": code, "error_description": "echo Atzr|refresh-1"})
+        started = time.monotonic()
+        with pytest.raises(ConfigError) as error:
+            provider().access_token()
+        assert time.monotonic() - started < 2
+        assert credential in error.value.message
+        assert "Atzr|refresh-1" not in error.value.message and "client-secret-1" not in error.value.message
+        assert mock.call_count == 1
+
+
+def test_refresh_skips_when_just_fetched():
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, json={"access_token": "Atza|a", "expires_in": 3600})
+        p = provider()
+        p.access_token()
+        p.refresh()
+        assert mock.call_count == 1
+        p.refresh(min_age_seconds=0)
+        assert mock.call_count == 2
