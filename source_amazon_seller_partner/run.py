@@ -109,9 +109,9 @@ def run(args: Optional[List[str]] = None) -> None:
         sys.exit(0 if command == "check" else 1)
 
     source = SourceAmazonSellerPartner(catalog=catalog, config=config, state=state)
-    if source.config_error and command in ("discover", "read"):
+    if source.config_error and command in ("check", "discover", "read"):
         emit_config_error(source.config_error.message or str(source.config_error), command)
-        sys.exit(1)
+        sys.exit(0 if command == "check" else 1)
     try:
         launch(source, args)
     except AirbyteTracedException as error:

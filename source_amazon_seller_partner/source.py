@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
 import yaml
+from jsonschema import Draft7Validator
 from airbyte_cdk.models import AirbyteConnectionStatus, AirbyteStateMessage, ConfiguredAirbyteCatalog
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 
@@ -29,6 +30,15 @@ def load_manifest() -> Dict[str, Any]:
     return manifest
 
 
+def check_against_spec(config: Mapping[str, Any], connection_specification: Mapping[str, Any]) -> None:
+    """The spec's own rules (types, enums, patterns), reported as one line naming the key."""
+    validator = Draft7Validator(connection_specification)
+    error = next(iter(sorted(validator.iter_errors(config), key=lambda e: list(e.path))), None)
+    if error is not None:
+        where = ".".join(str(part) for part in error.path) or "config"
+        raise ConfigError(f"'{where}' is invalid: {error.message}. See the connector's configuration reference.")
+
+
 class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
     def __init__(
         self,
@@ -39,13 +49,15 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
     ) -> None:
         self.config_error: Optional[ConfigError] = None
         normalized: Optional[Mapping[str, Any]] = None
+        manifest = load_manifest()
         if config:
             try:
                 normalized = normalize_config(config, known_report_names=[entry.report_type for entry in load_report_catalog()])
+                check_against_spec(config, manifest["spec"]["connection_specification"])
             except ConfigError as error:
-                # Raised again from check/discover/read, where the entrypoint reports it properly.
+                # Reported by run.py (or raised again from check/discover/read) as one config_error line.
                 self.config_error = error
-        super().__init__(catalog=catalog, config=normalized, state=state, source_config=load_manifest(), **kwargs)
+        super().__init__(catalog=catalog, config=normalized, state=state, source_config=manifest, **kwargs)
 
     def _prepare_for_stream_build(self) -> None:
         if self.config_error:
