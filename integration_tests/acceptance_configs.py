@@ -1,0 +1,48 @@
+"""Configs for the acceptance tests (acceptance-test-config.yml), pointing at the emulator on a fixed port."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ACCEPTANCE_PORT = 18765
+GENERATED = Path(__file__).parent / "acceptance" / ".generated"
+EMULATOR_URL = f"http://127.0.0.1:{ACCEPTANCE_PORT}"
+
+CLIENT_ID = "amzn1.application-oa2-client.emulator"
+CLIENT_SECRET = "emulator-client-secret"
+SELLER_REFRESH_TOKEN = "Atzr|emulator-seller-refresh-token"
+VENDOR_REFRESH_TOKEN = "Atzr|emulator-vendor-refresh-token"
+
+
+def emulator_config(api_url: str, lwa_url: str, *, account_type: str = "Seller", refresh_token: str | None = None, days: int = 3, **extra) -> dict:
+    start = (datetime.now(timezone.utc) - timedelta(days=days)).strftime("%Y-%m-%dT00:00:00Z")
+    config = {
+        "aws_environment": "PRODUCTION",
+        "region": "US",
+        "account_type": account_type,
+        "lwa_app_id": CLIENT_ID,
+        "lwa_client_secret": CLIENT_SECRET,
+        "refresh_token": refresh_token or (VENDOR_REFRESH_TOKEN if account_type == "Vendor" else SELLER_REFRESH_TOKEN),
+        "replication_start_date": start,
+        "api_url": api_url,
+        "lwa_url": lwa_url,
+        "report_wait_timeout_minutes": 2,
+        "report_fatal_retry_cooldown_seconds": 0,
+    }
+    config.update(extra)
+    return config
+
+
+def write_acceptance_configs() -> None:
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    lwa = f"{EMULATOR_URL}/auth/o2/token"
+    files = {
+        "spec_config.json": emulator_config(EMULATOR_URL, lwa),
+        "seller_config.json": emulator_config(EMULATOR_URL, lwa),
+        "vendor_config.json": emulator_config(EMULATOR_URL, lwa, account_type="Vendor"),
+        "invalid_refresh_token_config.json": emulator_config(EMULATOR_URL, lwa, refresh_token="Atzr|not-the-right-refresh-token"),
+    }
+    for name, content in files.items():
+        (GENERATED / name).write_text(json.dumps(content, indent=2))
