@@ -46,12 +46,13 @@ def test_rejected_credentials_are_config_errors_naming_the_credential(code, cred
         assert mock.call_count == 1
 
 
-def test_refresh_skips_when_just_fetched():
+def test_refresh_replaces_only_the_rejected_token():
     with requests_mock.Mocker() as mock:
-        mock.post(LWA, json={"access_token": "Atza|a", "expires_in": 3600})
+        mock.post(LWA, [{"json": {"access_token": "Atza|a", "expires_in": 3600}}, {"json": {"access_token": "Atza|b", "expires_in": 3600}}])
         p = provider()
-        p.access_token()
-        p.refresh()
-        assert mock.call_count == 1
-        p.refresh(min_age_seconds=0)
+        assert p.access_token() == "Atza|a"
+        p.refresh(rejected_token="Atza|a")
+        assert p.access_token() == "Atza|b"
+        # A second thread that also sent "a" finds it already replaced: no second LWA call.
+        p.refresh(rejected_token="Atza|a")
         assert mock.call_count == 2

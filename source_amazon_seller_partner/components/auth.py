@@ -78,10 +78,14 @@ class LwaTokenProvider:
             assert self._token is not None
             return self._token
 
-    def refresh(self, min_age_seconds: float = 5.0) -> None:
-        """Get a new token, unless another thread just did (several requests fail on the same expiry)."""
+    def refresh(self, rejected_token: Optional[str] = None) -> None:
+        """Get a new token after Amazon rejected `rejected_token` as expired.
+
+        Several threads fail on the same expiry at once: only the first replaces the token, the others
+        find it already replaced and retry with the new one.
+        """
         with self._lock:
-            if self._token is not None and time.monotonic() - self._fetched_at < min_age_seconds:
+            if rejected_token is not None and rejected_token != self._token:
                 return
             self._fetch()
 
@@ -146,6 +150,9 @@ class LwaAuthenticator(DeclarativeAuthenticator):
     config: Mapping[str, Any]
     parameters: InitVar[Mapping[str, Any]] = None
     _provider: Optional[LwaTokenProvider] = field(default=None, init=False, repr=False)
+    # The CDK sends and retries a request in one worker thread: remembering per thread which token
+    # went out tells refresh_and_set_access_token which token Amazon rejected.
+    _sent: threading.local = field(default_factory=threading.local, init=False, repr=False)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._provider = LwaTokenProvider.for_config(self.config)
@@ -157,11 +164,12 @@ class LwaAuthenticator(DeclarativeAuthenticator):
     @property
     def token(self) -> str:
         assert self._provider is not None
-        return self._provider.access_token()
+        self._sent.token = self._provider.access_token()
+        return self._sent.token
 
     def refresh_and_set_access_token(self) -> None:
         assert self._provider is not None
-        self._provider.refresh()
+        self._provider.refresh(rejected_token=getattr(self._sent, "token", None))
 
 
 class RestrictedDataTokens:

@@ -61,8 +61,9 @@ class SpApiClient:
         refreshed = False
         problem = ""
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            token = self._tokens.access_token()
             prepared = self._session.prepare_request(
-                requests.Request(method, self._base_url + path, params=params, json=json, headers={TOKEN_HEADER: self._tokens.access_token()})
+                requests.Request(method, self._base_url + path, params=params, json=json, headers={TOKEN_HEADER: token})
             )
             self._limits.acquire_call(prepared)
             try:
@@ -72,7 +73,7 @@ class SpApiClient:
             else:
                 self._limits.update_from_response(prepared, response)
                 if response.status_code == 403 and not refreshed and "expired" in response.text.lower():
-                    self._tokens.refresh()
+                    self._tokens.refresh(rejected_token=token)
                     refreshed = True
                     continue
                 if response.status_code not in RETRYABLE_STATUS:

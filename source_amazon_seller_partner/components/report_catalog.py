@@ -71,6 +71,112 @@ def load_report_catalog(path: Path = CATALOG_PATH) -> List[ReportStreamSpec]:
     return list(_load(str(path)))
 
 
+# ----------------------------------------------------------------------------------------------------
+# Declarative definitions of the report streams (owned by the report job: see components/reports.py).
+#
+# Every report stream is incremental on `dataEndTime`, which the job stamps on each record, and is read
+# per marketplace (one report per marketplace: Amazon's multi-marketplace reports do not say which
+# marketplace a row belongs to). Windows per kind:
+#   date_range  steps of min(period_in_days, max_days) days from max(start date, now - history_days)
+#   period      one reportPeriod (DAY / WEEK Sunday-Saturday / MONTH ...) per report, whole periods only
+#   snapshot    one window from the state (or the start date) to now; no dates are sent to Amazon
+#   settlement  one window; the reports Amazon created in it are listed (never requested)
+# Start dates are whole UTC days, so the windows of the next sync line up with this sync's (a report
+# an earlier sync stopped waiting for is then found by its exact window and resumed).
+
+_DAY_FORMAT = "%Y-%m-%dT00:00:00Z"
+# Windows and clamping per reportPeriod; QUARTER and YEAR are clamped to months (the CDK clamps to
+# DAY, WEEK or MONTH only), so start them on a quarter's or year's first month yourself.
+# A step longer than any sync's range: a single window (the CDK wants a step with a granularity).
+_ONE_WINDOW = "P3650D"
+_PERIOD_STEPS = {"DAY": "P1D", "WEEK": "P7D", "MONTH": "P1M", "QUARTER": "P3M", "YEAR": "P1Y"}
+_PERIOD_CLAMPS = {"DAY": "DAY", "WEEK": "WEEK", "MONTH": "MONTH", "QUARTER": "MONTH", "YEAR": "MONTH"}
+
+
+def _jinja_text(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _with_report_period(spec: ReportStreamSpec, body: str) -> str:
+    """A Jinja template that sets `period` to this stream's effective reportPeriod, then renders `body`."""
+    default = spec.default_options.get("reportPeriod", "WEEK")
+    return (
+        "{%- set ns = namespace(by_stream=none, by_type=none) -%}"
+        "{%- for entry in config.get('report_options_list') or [] -%}"
+        "{%- for option in entry.get('options_list') or [] -%}"
+        "{%- if option.get('option_name') == 'reportPeriod' -%}"
+        f"{{%- if entry.get('stream_name') == {_jinja_text(spec.name)} -%}}{{%- set ns.by_stream = option.get('option_value') -%}}"
+        f"{{%- elif entry.get('report_name') == {_jinja_text(spec.report_type)} -%}}{{%- set ns.by_type = option.get('option_value') -%}}"
+        "{%- endif -%}{%- endif -%}{%- endfor -%}{%- endfor -%}"
+        f"{{%- set period = (ns.by_stream or ns.by_type or {_jinja_text(default)}) | upper -%}}"
+        + body
+    )
+
+
+def _start_datetime(history_days: Optional[int]) -> Dict[str, Any]:
+    start: Dict[str, Any] = {
+        "type": "MinMaxDatetime",
+        "datetime": f"{{{{ format_datetime(config['_start_date'], '{_DAY_FORMAT}') }}}}",
+        "datetime_format": "%Y-%m-%dT%H:%M:%SZ",
+    }
+    if history_days:
+        # the first whole day Amazon still serves: ceil(now - history) to a day
+        start["min_datetime"] = (
+            f"{{{{ format_datetime(now_utc() - duration('P{int(history_days)}D') + duration('PT86399S'), '{_DAY_FORMAT}') }}}}"
+        )
+    return start
+
+
+def _incremental_sync(spec: ReportStreamSpec) -> Dict[str, Any]:
+    kind = spec.window_kind
+    cursor: Dict[str, Any] = {"$ref": "#/definitions/report_window_cursor"}
+    if kind in ("settlement", "snapshot"):
+        cursor["start_datetime"] = _start_datetime(spec.history_days or 90 if kind == "settlement" else None)
+        cursor["step"] = _ONE_WINDOW
+    elif kind == "period":
+        cursor["start_datetime"] = _start_datetime(spec.history_days)
+        steps = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _PERIOD_STEPS.items()) + "}"
+        clamps = "{" + ", ".join(f"'{k}': '{v}'" for k, v in _PERIOD_CLAMPS.items()) + "}"
+        cursor["step"] = _with_report_period(spec, f"{{{{ {steps}.get(period, 'P7D') }}}}")
+        cursor["clamping"] = {
+            "target": _with_report_period(spec, f"{{{{ {clamps}.get(period, 'WEEK') }}}}"),
+            # Amazon's weeks run Sunday to Saturday
+            "target_details": {"weekday": "SUNDAY"},
+        }
+    elif kind == "date_range":
+        cursor["start_datetime"] = _start_datetime(spec.history_days)
+        period_days = "(config.get('period_in_days') or 90) | int"
+        days = f"[{period_days}, {int(spec.max_days)}] | min" if spec.max_days else period_days
+        cursor["step"] = f"P{{{{ {days} }}}}D"
+    else:
+        raise ValueError(f"Report stream {spec.name}: unknown window kind {kind!r}")
+    return cursor
+
+
+def _stream_definition(spec: ReportStreamSpec) -> Dict[str, Any]:
+    per_marketplace = spec.window_kind != "settlement"
+    definition: Dict[str, Any] = {
+        "$ref": "#/definitions/report_stream" if per_marketplace else "#/definitions/report_listing_stream",
+        "name": spec.name,
+        # the schema loader finds schemas/<name>.json through this parameter
+        "$parameters": {"name": spec.name},
+        "retriever": {
+            "$ref": "#/definitions/report_stream/retriever" if per_marketplace else "#/definitions/report_listing_stream/retriever",
+            "report_stream": spec.name,
+        },
+        "incremental_sync": _incremental_sync(spec),
+    }
+    if spec.primary_key:
+        definition["primary_key"] = [list(path) for path in spec.primary_key]
+    return definition
+
+
 def report_stream_definitions(specs: List[ReportStreamSpec]) -> List[Dict[str, Any]]:
-    """Declarative stream definitions for the report streams (filled in once the report job lands)."""
-    return []
+    """The report streams for manifest.yaml's `streams`: seller reports for seller configs, vendor
+    reports for vendor configs (the config is not known yet, hence ConditionalStreams)."""
+    groups = []
+    for condition, account_type in (("{{ not config.get('_is_vendor') }}", "seller"), ("{{ config.get('_is_vendor') }}", "vendor")):
+        streams = [_stream_definition(spec) for spec in specs if spec.account_type == account_type]
+        if streams:
+            groups.append({"type": "ConditionalStreams", "condition": condition, "streams": streams})
+    return groups

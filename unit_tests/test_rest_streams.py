@@ -1,0 +1,213 @@
+"""Declarative REST streams against mocked SP-API answers: windows, pagination, marketplaces, state, keys."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests_mock
+from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
+from airbyte_cdk.test.entrypoint_wrapper import read
+
+from source_amazon_seller_partner.components.auth import LwaTokenProvider
+from source_amazon_seller_partner.components.rate_limits import SpApiRateLimits
+from source_amazon_seller_partner.source import SourceAmazonSellerPartner
+
+API = "https://sp.test"
+LWA = "https://lwa.test/auth/o2/token"
+US, CA = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"
+
+
+def iso(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_shared_state():
+    # Token providers and buckets are shared per sync (process); tests are separate syncs.
+    LwaTokenProvider._registry.clear()
+    SpApiRateLimits._registry.clear()
+
+
+def config(**extra):
+    return {
+        "aws_environment": "PRODUCTION",
+        "region": "US",
+        "account_type": "Seller",
+        "lwa_app_id": "amzn1.application-oa2-client.unit",
+        "lwa_client_secret": "unit-client-secret",
+        "refresh_token": "Atzr|unit-refresh-token",
+        "api_url": API,
+        "lwa_url": LWA,
+        **extra,
+    }
+
+
+def catalog(*names, mode="incremental"):
+    return ConfiguredAirbyteCatalogSerializer.load(
+        {
+            "streams": [
+                {
+                    "stream": {"name": n, "json_schema": {}, "supported_sync_modes": ["full_refresh", "incremental"]},
+                    "sync_mode": mode,
+                    "destination_sync_mode": "append",
+                }
+                for n in names
+            ]
+        }
+    )
+
+
+def run_read(cfg, names, state=None, mode="incremental"):
+    cat = catalog(*names, mode=mode)
+    return read(SourceAmazonSellerPartner(catalog=cat, config=cfg, state=state), cfg, cat, state)
+
+
+def params(request):
+    return {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
+
+
+def test_orders_windows_pages_marketplaces_and_state():
+    start = NOW - timedelta(days=50)
+    seen = []
+
+    def orders(request, context):
+        p = params(request)
+        seen.append(p)
+        context.headers["x-amzn-RateLimit-Limit"] = "100"
+        mp = p["MarketplaceIds"]
+        if "NextToken" not in p:
+            return {"payload": {"Orders": [{"AmazonOrderId": f"{mp}-{p['LastUpdatedAfter']}-1", "LastUpdateDate": p["LastUpdatedAfter"], "MarketplaceId": mp}], "NextToken": "page-2"}}
+        return {"payload": {"Orders": [{"AmazonOrderId": f"{mp}-{p['LastUpdatedAfter']}-2", "LastUpdateDate": p["LastUpdatedAfter"], "MarketplaceId": mp}]}}
+
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
+        mock.get(f"{API}/orders/v0/orders", json=orders)
+        output = run_read(config(marketplaces=["US", "CA"], replication_start_date=iso(start), period_in_days=30), ["Orders"])
+        assert all(r.headers["x-amz-access-token"] == "Atza|unit-access" for r in mock.request_history if "orders" in r.url)
+        assert sum(1 for r in mock.request_history if r.url.startswith(LWA)) == 1
+
+    records = [m.record.data for m in output.records]
+    # 2 marketplaces x 2 windows x 2 pages
+    assert len(records) == 8
+    assert {r["marketplace_id"] for r in records} == {US, CA}
+    firsts = [p for p in seen if "NextToken" not in p]
+    assert len(firsts) == 4
+    for p in firsts:
+        assert p["MaxResultsPerPage"] == "100"
+        after = datetime.strptime(p["LastUpdatedAfter"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        before = datetime.strptime(p["LastUpdatedBefore"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        assert before - after <= timedelta(days=30)
+        assert before <= NOW - timedelta(minutes=2)
+    state = output.most_recent_state.stream_state.__dict__
+    partitions = {s["partition"]["marketplace_id"] for s in state["states"]}
+    assert partitions == {US, CA}
+
+
+def test_order_items_follow_orders_and_carry_order_fields():
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
+        mock.get(
+            f"{API}/orders/v0/orders",
+            json={"payload": {"Orders": [{"AmazonOrderId": "111-1", "LastUpdateDate": iso(NOW - timedelta(days=1)), "MarketplaceId": US}]}},
+        )
+        pages = [
+            {"json": {"payload": {"AmazonOrderId": "111-1", "OrderItems": [{"OrderItemId": "i1", "ASIN": "B0"}], "NextToken": "n2"}}},
+            {"json": {"payload": {"AmazonOrderId": "111-1", "OrderItems": [{"OrderItemId": "i2", "ASIN": "B1"}]}}},
+        ]
+        mock.get(f"{API}/orders/v0/orders/111-1/orderItems", pages)
+        output = run_read(config(replication_start_date=iso(NOW - timedelta(days=5))), ["OrderItems"])
+        item_calls = [r for r in mock.request_history if "orderItems" in r.url]
+    records = [m.record.data for m in output.records]
+    assert [r["OrderItemId"] for r in records] == ["i1", "i2"]
+    assert all(r["AmazonOrderId"] == "111-1" and r["marketplace_id"] == US for r in records)
+    assert params(item_calls[1]) == {"NextToken": "n2"}
+
+
+def test_financial_event_streams_have_stable_keys_and_180_day_windows():
+    event = {"AmazonOrderId": "111-1", "PostedDate": iso(NOW - timedelta(days=3)), "MarketplaceName": "Amazon.com",
+             "ShipmentItemList": [{"SellerSKU": "SKU-1", "ItemChargeList": [{"ChargeType": "Principal", "ChargeAmount": {"CurrencyCode": "USD", "CurrencyAmount": 10.5}}]}]}
+    windows = []
+
+    def events(request, context):
+        windows.append(params(request))
+        return {"payload": {"FinancialEvents": {"ShipmentEventList": [event], "RefundEventList": []}}}
+
+    keys = []
+    for _ in range(2):
+        LwaTokenProvider._registry.clear()
+        SpApiRateLimits._registry.clear()
+        with requests_mock.Mocker() as mock:
+            mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
+            mock.get(f"{API}/finances/v0/financialEvents", json=events)
+            output = run_read(config(replication_start_date=iso(NOW - timedelta(days=400))), ["ShipmentEvents"])
+        records = [m.record.data for m in output.records]
+        assert records and all(r["marketplace_id"] == US and r["event_type"] == "ShipmentEvent" for r in records)
+        keys.append(sorted(r["event_id"] for r in records))
+    assert keys[0] == keys[1]
+    for p in windows:
+        after = datetime.strptime(p["PostedAfter"], "%Y-%m-%dT%H:%M:%SZ")
+        before = datetime.strptime(p["PostedBefore"], "%Y-%m-%dT%H:%M:%SZ")
+        assert before - after <= timedelta(days=180)
+
+
+def test_vendor_config_calls_vendor_apis_only_in_7_day_windows():
+    cfg = config(account_type="Vendor", refresh_token="Atzr|unit-vendor", replication_start_date=iso(NOW - timedelta(days=20)))
+    source = SourceAmazonSellerPartner(config=cfg)
+    names = {s.name for s in source.streams(source._config)}
+    assert "VendorOrders" in names and "Orders" not in names and "ListFinancialEvents" not in names
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, json={"access_token": "Atza|unit-vendor-access", "expires_in": 3600})
+        mock.get(f"{API}/vendor/orders/v1/purchaseOrders", json={"payload": {"orders": [{"purchaseOrderNumber": "PO1"}]}})
+        output = run_read(cfg, ["VendorOrders"])
+        calls = [params(r) for r in mock.request_history if "purchaseOrders" in r.url]
+        assert not [r for r in mock.request_history if "/orders/v0/" in r.url]
+    assert len(calls) == 3
+    for p in calls:
+        after = datetime.strptime(p["changedAfter"], "%Y-%m-%dT%H:%M:%SZ")
+        before = datetime.strptime(p["changedBefore"], "%Y-%m-%dT%H:%M:%SZ")
+        assert before - after <= timedelta(days=7)
+    assert {m.record.data["marketplace_id"] for m in output.records} == {US}
+
+
+def test_fba_inventory_pages_with_top_level_next_token_per_marketplace():
+    def summaries(request, context):
+        p = params(request)
+        if "nextToken" in p:
+            return {"payload": {"inventorySummaries": [{"sellerSku": "B"}]}, "pagination": {}}
+        return {"payload": {"inventorySummaries": [{"sellerSku": "A"}]}, "pagination": {"nextToken": "t2"}}
+
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
+        mock.get(f"{API}/fba/inventory/v1/summaries", json=summaries)
+        output = run_read(config(marketplaces=["US", "CA"]), ["FbaInventorySummaries"], mode="full_refresh")
+        first = [params(r) for r in mock.request_history if "summaries" in r.url and "nextToken" not in r.url]
+    assert sorted(p["marketplaceIds"] for p in first) == sorted([US, CA])
+    assert all(p["granularityId"] == p["marketplaceIds"] and p["granularityType"] == "Marketplace" for p in first)
+    assert sorted((r.record.data["marketplace_id"], r.record.data["sellerSku"]) for r in output.records) == sorted(
+        [(US, "A"), (US, "B"), (CA, "A"), (CA, "B")]
+    )
+
+
+def test_expired_token_is_refreshed_once_and_request_retried():
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, [{"json": {"access_token": "Atza|old", "expires_in": 3600}}, {"json": {"access_token": "Atza|new", "expires_in": 3600}}])
+        tokens = []
+
+        def participations(request, context):
+            # The CDK retries the same request object, so record the header as it was sent.
+            tokens.append(request.headers.get("x-amz-access-token"))
+            if len(tokens) == 1:
+                context.status_code = 403
+                return {"errors": [{"code": "Unauthorized", "message": "The access token you provided has expired."}]}
+            return {"payload": [{"marketplace": {"id": US}, "participation": {"isParticipating": True}}]}
+
+        mock.get(f"{API}/sellers/v1/marketplaceParticipations", json=participations)
+        output = run_read(config(), ["MarketplaceParticipations"], mode="full_refresh")
+    assert tokens == ["Atza|old", "Atza|new"]
+    assert [m.record.data["marketplace_id"] for m in output.records] == [US]
