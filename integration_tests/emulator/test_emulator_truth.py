@@ -1,0 +1,173 @@
+"""/_emulator/truth agrees with what the REST APIs and reports serve; /_emulator/mutate moves orders."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+import requests
+
+from emulator_client import Client, lwa_token
+from integration_tests.sp_api_emulator import financial_event_key
+from integration_tests.sp_api_emulator.timeutil import iso, parse_iso, utcnow
+from report_helpers import run, tsv_rows
+
+US, DE, FR = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A13V1IB3VIYZZH"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _since(days: float) -> str:
+    return iso(utcnow() - timedelta(days=days))
+
+
+def _truth(emulator, **params):
+    response = requests.get(emulator.api_url + "/_emulator/truth", params=params, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_orders_and_items_match_get_orders(emulator):
+    client = Client(emulator)
+    start, end = _since(200), _since(2)
+    truth = _truth(emulator, account="seller", marketplaceId=DE, start=start, end=end, dateField="LastUpdateDate")
+    orders, params = [], {"MarketplaceIds": DE, "LastUpdatedAfter": start, "LastUpdatedBefore": end}
+    while True:
+        payload = client.get("/orders/v0/orders", **params).json()["payload"]
+        orders += [o["AmazonOrderId"] for o in payload["Orders"]]
+        if "NextToken" not in payload:
+            break
+        params = {"MarketplaceIds": DE, "NextToken": payload["NextToken"]}
+    assert sorted(orders) == truth["orders"] and len(orders) > 20
+    items = [i["OrderItemId"] for o in orders
+             for i in client.get(f"/orders/v0/orders/{o}/orderItems").json()["payload"]["OrderItems"]]
+    assert sorted(items) == truth["order_items"]
+
+
+def test_financial_events_and_groups_match_finances(emulator):
+    client = Client(emulator)
+    start, end = _since(150), _since(1)
+    truth = _truth(emulator, start=start, end=end)
+    found = defaultdict(list)
+    params = {"PostedAfter": start, "PostedBefore": end, "MaxResultsPerPage": 50}
+    while True:
+        payload = client.get("/finances/v0/financialEvents", **params).json()["payload"]
+        for name, events in payload["FinancialEvents"].items():
+            found[name] += [financial_event_key(name, e) for e in events]
+        if "NextToken" not in payload:
+            break
+        params = {"NextToken": payload["NextToken"]}
+    assert {k: sorted(v) for k, v in found.items() if v} == truth["financial_events"]
+    assert {"ShipmentEventList", "RefundEventList", "ServiceFeeEventList", "AdjustmentEventList"} \
+        <= set(truth["financial_events"])
+    groups, params = [], {"FinancialEventGroupStartedAfter": start, "FinancialEventGroupStartedBefore": end,
+                          "MaxResultsPerPage": 100}
+    while True:
+        payload = client.get("/finances/v0/financialEventGroups", **params).json()["payload"]
+        groups += [g["FinancialEventGroupId"] for g in payload["FinancialEventGroupList"]]
+        if "NextToken" not in payload:
+            break
+        params = {"NextToken": payload["NextToken"]}
+    assert sorted(groups) == truth["financial_event_groups"]
+    # Each shipped order's ShipmentEvent carries the same items and amounts as getOrderItems.
+    shipment_orders = [k.split("|")[0] for k in truth["financial_events"]["ShipmentEventList"]][:5]
+    for order_id in shipment_orders:
+        events = client.get(f"/finances/v0/orders/{order_id}/financialEvents").json()["payload"]["FinancialEvents"]
+        shipment = events["ShipmentEventList"][0]
+        items = client.get(f"/orders/v0/orders/{order_id}/orderItems").json()["payload"]["OrderItems"]
+        principal = {i["OrderItemId"]: c["ChargeAmount"]["CurrencyAmount"] for i in shipment["ShipmentItemList"]
+                     for c in i["ItemChargeList"] if c["ChargeType"] == "Principal"}
+        assert principal == {i["OrderItemId"]: float(i["ItemPrice"]["Amount"]) for i in items}
+
+
+def test_vendor_orders_match_get_purchase_orders(emulator):
+    client = Client(emulator, "vendor")
+    now = utcnow()
+    numbers = []
+    for week in range(4):
+        after, before = now - timedelta(days=7 * (week + 1)), now - timedelta(days=7 * week)
+        payload = client.get("/vendor/orders/v1/purchaseOrders", createdAfter=iso(after), createdBefore=iso(before),
+                             includeDetails="false").json()["payload"]
+        numbers += [o["purchaseOrderNumber"] for o in payload["orders"] if o["purchaseOrderNumber"] not in numbers]
+    truth = _truth(emulator, account="vendor", start=iso(now - timedelta(days=28)), end=iso(now))
+    assert sorted(numbers) == truth["vendor_orders"] and numbers
+
+
+def test_report_row_counts_match_documents(emulator):
+    client = Client(emulator)
+    start, end = _since(250), _since(220)
+    truth = _truth(emulator, marketplaceId=FR, start=start, end=end,
+                   reportTypes="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL,GET_MERCHANT_LISTINGS_ALL_DATA")
+    assert set(truth["reports"]) == {"GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", "GET_MERCHANT_LISTINGS_ALL_DATA"}
+    for report_type, count in truth["reports"].items():
+        report, text = run(client, report_type, [FR], start, end)
+        assert report["processingStatus"] == "DONE"
+        assert len(tsv_rows(text)[1]) == count > 0
+    everything = _truth(emulator, marketplaceId=US, start=_since(30), end=_since(1))
+    assert len(everything["reports"]) >= 50
+
+
+def test_mutate_moves_recent_orders_into_a_fresh_window(make_emulator):
+    running = make_emulator()
+    client = Client(running)
+    window_start = _since(10 / 1440)  # the last 10 minutes
+    changed = requests.post(running.api_url + "/_emulator/mutate", json={"orders": 4}, timeout=10).json()["orders"]
+    assert len(changed) == 4 == len(set(changed))
+    seller = running.emulator.dataset.seller
+    payload = client.get("/orders/v0/orders", MarketplaceIds=",".join(seller.market_ids()),
+                         LastUpdatedAfter=window_start).json()["payload"]
+    returned = {o["AmazonOrderId"]: o for o in payload["Orders"]}
+    assert set(changed) <= set(returned)
+    for order_id in changed:
+        updated = parse_iso(returned[order_id]["LastUpdateDate"])
+        assert timedelta(minutes=2) < utcnow() - updated < timedelta(minutes=4)
+    truth = running.truth(start=window_start)
+    assert set(changed) <= set(truth["orders"])
+
+
+def test_stats_reset(make_emulator):
+    running = make_emulator()
+    Client(running).get("/sellers/v1/marketplaceParticipations")
+    assert running.stats()["operations"]["getMarketplaceParticipations"]["2xx"] == 1
+    assert requests.post(running.api_url + "/_emulator/stats/reset", timeout=10).json()["operations"] == {}
+
+
+def test_many_clients_at_once(emulator):
+    seller = emulator.emulator.dataset.seller
+
+    def work(n: int) -> int:
+        client = Client(emulator, "seller" if n % 3 else "vendor")
+        if client.account == "vendor":
+            return client.get("/vendor/orders/v1/purchaseOrders", createdAfter=_since(6)).status_code
+        order = seller.orders_by_purchase[-(n + 1)]
+        return client.get(f"/orders/v0/orders/{order.amazon_order_id}/orderItems").status_code
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        assert set(pool.map(work, range(48))) == {200}
+
+
+def test_command_line_prints_urls_and_serves(tmp_path):
+    process = subprocess.Popen([sys.executable, "-m", "integration_tests.sp_api_emulator", "--port", "0", "--seed", "3",
+                                "--time-scale", "60", "--faults", "getOrders:500=0.5"],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = json.loads(process.stdout.readline())
+        assert line["lwa_url"] == line["api_url"] + "/auth/o2/token"
+        assert line["api_url"].startswith("http://127.0.0.1:")
+
+        class Running:
+            api_url, lwa_url = line["api_url"], line["lwa_url"]
+
+        assert lwa_token(Running).status_code == 200
+        health = requests.get(line["api_url"] + "/_emulator/health", timeout=10).json()
+        assert health == {"status": "ok", "profile": "small", "seed": 3, "timeScale": 60.0}
+    finally:
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+    bad = subprocess.run([sys.executable, "-m", "integration_tests.sp_api_emulator", "--faults", "nonsense"], cwd=REPO,
+                         capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 2 and "--faults" in bad.stderr

@@ -1,0 +1,29 @@
+"""Amazon's durations, divided by the emulator's time scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Timing:
+    scale: float = 1.0
+    report_queue_seconds: float = 2.0
+    report_processing_seconds: float = 5.0
+    token_lifetime_seconds: float = 3600.0
+    document_url_ttl_seconds: float = 300.0
+    report_cooldown_seconds: float = 1800.0
+    fba_next_token_ttl_seconds: float = 30.0
+    # A client needs some real time to use a presigned URL or a short-lived nextToken; scaling
+    # those below this floor would fail correct clients, so they never get shorter.
+    min_client_window_seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        if self.scale <= 0:
+            raise ValueError("time scale must be > 0")
+
+    def scaled(self, seconds: float) -> float:
+        return seconds / self.scale
+
+    def client_window(self, seconds: float) -> float:
+        return max(seconds / self.scale, self.min_client_window_seconds)
