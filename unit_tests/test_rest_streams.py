@@ -103,7 +103,7 @@ def test_orders_windows_pages_marketplaces_and_state():
         after = datetime.strptime(p["LastUpdatedAfter"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
         before = datetime.strptime(p["LastUpdatedBefore"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
         assert before - after <= timedelta(days=30)
-        assert before <= NOW - timedelta(minutes=2)
+        assert before <= datetime.now(timezone.utc) - timedelta(minutes=2)
     state = output.most_recent_state.stream_state.__dict__
     partitions = {s["partition"]["marketplace_id"] for s in state["states"]}
     assert partitions == {US, CA}
