@@ -29,6 +29,7 @@ job object created for that slice. Shared objects (client, report index, caster)
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import tempfile
 import threading
@@ -88,7 +89,39 @@ FATAL_REASON_MAX_CHARS = 500
 FATAL_REASON_MAX_BYTES = 64 * 1024
 # FATAL reasons that a user fixes in the config or in Seller Central rather than by waiting.
 _CONFIG_REASON_WORDS = ("access", "authoriz", "permission", "role", "option", "eligible", "registered", "not enrolled")
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+# ------------------------------------------------------------------------------- presigned URLs in logs
+
+_PRESIGNED_MARKS = ("X-Amz-", "Signature=", "Expires=")
+
+
+class PresignedUrlRedactor(logging.Filter):
+    """Cuts the query string (the signature) off presigned URLs in urllib3's debug lines, which log
+    every request's path and query: a presigned URL is a credential for five minutes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(isinstance(a, str) and "?" in a for a in record.args):
+            record.args = tuple(_redact(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str) and "?" in record.msg:
+            record.msg = _redact(record.msg)
+        return True
+
+
+def _redact(text: str) -> str:
+    if not any(mark in text for mark in _PRESIGNED_MARKS):
+        return text
+    return " ".join(word.split("?", 1)[0] + "?<redacted>" if "?" in word and any(m in word for m in _PRESIGNED_MARKS) else word for word in text.split(" "))
+
+
+def _install_redactor() -> None:
+    for name in ("urllib3.connectionpool", "urllib3.util.retry"):
+        target = logging.getLogger(name)
+        if not any(isinstance(f, PresignedUrlRedactor) for f in target.filters):
+            target.addFilter(PresignedUrlRedactor())
+
+
+_install_redactor()
 
 
 # --------------------------------------------------------------------------------------------- time
@@ -148,16 +181,21 @@ class ReportWindow:
     end: Optional[datetime]
     # The window ends at the sync's end date (its end moves with every sync; see RecentReports.find).
     is_last: bool = False
+    snapshot: bool = False
 
     def describe(self) -> str:
-        if self.start is None or self.end is None:
-            return "the current snapshot"
+        if self.snapshot or self.start is None or self.end is None:
+            return f"the snapshot of {format_datetime(self.end)}" if self.end else "the current snapshot"
         return f"{format_datetime(self.start)}..{format_datetime(self.end)}"
 
 
 def report_label(report_type: str, window: ReportWindow) -> str:
     where = f" in marketplace {window.marketplace_id}" if window.marketplace_id else ""
     return f"report {report_type} for {window.describe()}{where}"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 def _capitalized(text: str) -> str:
@@ -198,12 +236,16 @@ class RecentReports:
 
     getReports allows 0.0222 requests/s, so it is never called per slice: the first slice of a report
     type lists its type together with every other type whose slices are waiting at that moment (up
-    to 10 per call, Amazon's limit), and all later slices read the stored listing.
+    to 10 per call, Amazon's limit), and later slices of those types read the stored listing.
 
-    The listing reaches back max(reuse age, resume horizon). A report for exactly this window that is
-    still pending is resumed whatever the reuse setting; a DONE report for exactly this window is reused
-    within the resume horizon (it is, in practice, the one an earlier sync stopped waiting for); a
-    snapshot report is reused only when DONE within the reuse age (or pending within the horizon).
+    The listing reaches back max(reuse age, resume horizon = max(24 h, 2 x wait timeout)); what is used:
+    - same type, marketplace, dataStartTime and dataEndTime, IN_QUEUE/IN_PROGRESS/DONE: in practice the
+      report an earlier sync asked for and stopped waiting for, so it is used (resumed) within the
+      horizon even when reuse is off;
+    - the last window (ending "now"): a pending report with the same start and an earlier end (an
+      earlier sync's "now"), or such a DONE one within the reuse age; the state then stops at its end;
+    - snapshots: the newest DONE report within the reuse age, or a pending one within the horizon.
+    getReports does not return report options, so a report asked for with other options can be reused.
     """
 
     _registry: "OrderedDict[int, Tuple[Mapping[str, Any], RecentReports]]" = OrderedDict()
@@ -214,24 +256,30 @@ class RecentReports:
         self._client = client
         self._settings = settings
         self._now = now
-        self._lock = threading.Lock()  # guards the two collections below
+        self._lock = threading.Lock()  # guards the three collections below
         self._listed: Dict[str, List[Mapping[str, Any]]] = {}
         self._waiting: List[str] = []
+        self._expected: List[str] = []
         self._listing_lock = threading.Lock()  # one listing call at a time: the others batch behind it
 
     @classmethod
-    def for_sync(cls, config: Mapping[str, Any], client: SpApiClient, settings: JobSettings) -> "RecentReports":
+    def for_sync(cls, config: Mapping[str, Any]) -> "RecentReports":
         """The index shared by every report stream built from this config object (one sync)."""
         with cls._registry_lock:
             entry = cls._registry.get(id(config))
             if entry is not None and entry[0] is config:
                 return entry[1]
-            index = cls(client, settings)
+            index = cls(SpApiClient(config), JobSettings.from_config(config))
             # The config is kept with the index so its id cannot be reused by another sync's config.
             cls._registry[id(config)] = (config, index)
             while len(cls._registry) > cls._REGISTRY_SIZE:
                 cls._registry.popitem(last=False)
             return index
+
+    def expect(self, report_types: Iterable[str]) -> None:
+        """Report types this sync will read: a listing call fills its 10 places with them."""
+        with self._lock:
+            self._expected.extend(t for t in report_types if t not in self._expected)
 
     def reports_of(self, report_type: str) -> List[Mapping[str, Any]]:
         with self._lock:
@@ -243,7 +291,10 @@ class RecentReports:
             with self._lock:
                 if report_type in self._listed:  # listed by another thread while this one waited
                     return self._listed[report_type]
-                batch = [report_type] + [t for t in self._waiting if t != report_type][: GETREPORTS_MAX_TYPES - 1]
+                batch = [report_type]
+                for candidate in self._waiting + self._expected:
+                    if len(batch) < GETREPORTS_MAX_TYPES and candidate not in batch and candidate not in self._listed:
+                        batch.append(candidate)
             listed = self._list(batch)
             with self._lock:
                 for listed_type in batch:
@@ -306,6 +357,13 @@ class RecentReports:
             if usable and (best is None or rank > best_rank):
                 best, best_rank = report, rank
         return best
+
+
+def expect_report_types(config: Mapping[str, Any], report_types: Iterable[str]) -> None:
+    """Announce the report types a sync reads (the configured catalog's), before reading, so that
+    getReports lists them 10 at a time. Without it, types are listed as their streams start, which
+    batches only the streams that start together. `config` is the object given to the components."""
+    RecentReports.for_sync(config).expect(report_types)
 
 
 def list_reports(client: SpApiClient, params: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -491,6 +549,13 @@ def read_small_document(client: SpApiClient, document_id: str, label: str) -> st
         else:
             raw = spool.read(FATAL_REASON_MAX_BYTES)
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        # Amazon's reason documents are usually {"errorDetails": "..."}
+        details = json.loads(text).get("errorDetails")
+        if isinstance(details, str) and details.strip():
+            text = details
+    except (ValueError, AttributeError):
+        pass
     return " ".join(text.split())
 
 
@@ -524,10 +589,6 @@ class ReportJob:
         self.completed_through: Optional[datetime] = window.end
         self.record_window: Tuple[Optional[datetime], Optional[datetime]] = (window.start, window.end)
 
-    @property
-    def label(self) -> str:
-        return self._label
-
     # -- lifecycle
     def records(self) -> Iterator[Dict[str, Any]]:
         report = self._reused_report()
@@ -550,7 +611,7 @@ class ReportJob:
         document_id = final.get("reportDocumentId")
         if not document_id:
             raise _traced(f"Amazon marked {self._label} (id {report_id}) DONE without a document.", FailureType.transient_error)
-        yield from self._records_of_document(document_id, report_id=None)
+        yield from self._records_of_document(document_id)
 
     def _reused_report(self) -> Optional[Mapping[str, Any]]:
         snapshot = self._spec.window_kind == "snapshot"
@@ -614,13 +675,13 @@ class ReportJob:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 message = (
-                    f"{_capitalized(self._label)} (id {report_id}) is still {status} after "
-                    f"{settings.wait_timeout_seconds / 60:.1f} min; the next sync resumes it instead of requesting a new one."
+                    f"{_capitalized(self._label)} (id {report_id}) is still {status} after waiting "
+                    f"{_duration(settings.wait_timeout_seconds)}; the next sync resumes it instead of requesting a new one."
                 )
                 logger.warning(message)
                 raise _traced(message, FailureType.transient_error)
             time.sleep(min(interval, remaining))
-            interval = min(max(interval * POLL_GROWTH, 0.0), settings.poll_max_seconds)
+            interval = min(interval * POLL_GROWTH, settings.poll_max_seconds)
 
     def _fatal_reason(self, report: Mapping[str, Any]) -> str:
         document_id = report.get("reportDocumentId")
@@ -643,22 +704,33 @@ class ReportJob:
             failure_type,
         )
 
-    # -- records
-    def _records_of_document(self, document_id: str, report_id: Optional[str]) -> Iterator[Dict[str, Any]]:
+    def _records_of_document(self, document_id: str) -> Iterator[Dict[str, Any]]:
         start, end = self.record_window
-        stamp = {
-            "marketplace_id": self._window.marketplace_id,
-            "dataStartTime": format_datetime(start) if start else None,
-            "dataEndTime": format_datetime(end) if end else None,
-        }
-        if report_id is not None:
-            stamp["report_id"] = report_id
-        charset = marketplace_charset(self._window.marketplace_id)
-        for row in read_document_records(self._client, document_id, self._context.source, charset, self._label):
-            record = row if isinstance(row, dict) else {"value": row}
-            record = self._context.cast(record)
-            record.update(stamp)
-            yield record
+        yield from stamped_records(self._context, document_id, self._window.marketplace_id, start, end, None, self._label)
+
+
+def stamped_records(
+    context: StreamContext,
+    document_id: str,
+    marketplace_id: Optional[str],
+    start: Optional[datetime],
+    end: Optional[datetime],
+    report_id: Optional[str],
+    label: str,
+) -> Iterator[Dict[str, Any]]:
+    """A document's records, typed per the stream's schema, with the connector's columns added."""
+    stamp: Dict[str, Any] = {
+        "marketplace_id": marketplace_id,
+        "dataStartTime": format_datetime(start) if start else None,
+        "dataEndTime": format_datetime(end) if end else None,
+    }
+    if report_id is not None:
+        stamp["report_id"] = report_id
+    rows = read_document_records(context.client, document_id, context.source, marketplace_charset(marketplace_id), label)
+    for row in rows:
+        record = context.cast(row if isinstance(row, dict) else {"value": row})
+        record.update(stamp)
+        yield record
 
 
 class SettlementJob:
@@ -696,19 +768,9 @@ class SettlementJob:
             if not report.get("reportDocumentId"):
                 continue
             start, end = parse_time(report.get("dataStartTime")), parse_time(report.get("dataEndTime"))
-            job_window = ReportWindow(marketplace_id, start, end)
-            label = f"{report_label(spec.report_type, job_window)} (id {report.get('reportId')})"
-            stamp = {
-                "marketplace_id": marketplace_id,
-                "dataStartTime": format_datetime(start) if start else None,
-                "dataEndTime": format_datetime(end) if end else None,
-                "report_id": report.get("reportId"),
-            }
-            rows = read_document_records(self._context.client, report["reportDocumentId"], self._context.source, marketplace_charset(marketplace_id), label)
-            for row in rows:
-                record = self._context.cast(row if isinstance(row, dict) else {"value": row})
-                record.update(stamp)
-                yield record
+            period = ReportWindow(marketplace_id, start, end)
+            label = f"{report_label(spec.report_type, period)} (id {report.get('reportId')})"
+            yield from stamped_records(self._context, report["reportDocumentId"], marketplace_id, start, end, report.get("reportId"), label)
 
 
 # ------------------------------------------------------------------------------------ the retriever
@@ -771,7 +833,7 @@ class ReportRetriever(Retriever):
                     config=self.config,
                     client=client,
                     settings=settings,
-                    recent=RecentReports.for_sync(self.config, client, settings),
+                    recent=RecentReports.for_sync(self.config),
                     source=DocumentSource(
                         report_format=self.spec.format,
                         json_records_path=tuple(self.spec.json_records_path),
@@ -800,6 +862,7 @@ class ReportRetriever(Retriever):
             start=start,
             end=end,
             is_last=end is not None and sync_end is not None and end >= sync_end,
+            snapshot=self.spec is not None and self.spec.window_kind == "snapshot",
         )
 
     def _mark_read_through(self, stream_slice: Optional[StreamSlice], through: Optional[datetime]) -> None:
