@@ -35,13 +35,8 @@ def emulator_config(api_url: str, lwa_url: str, *, account_type: str = "Seller",
     return config
 
 
-def options_required_by_amazon(days: int = 3) -> list:
-    """Report options Amazon requires for a few reports and that have no sensible default.
-
-    The dated coupon/promotion options name the same window the sync asks for.
-    """
-    start = (datetime.now(timezone.utc) - timedelta(days=days)).strftime("%Y-%m-%dT00:00:00Z")
-    end = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def options_required_by_amazon() -> list:
+    """Report options Amazon requires for a few reports and that have no sensible default."""
 
     def entry(stream: str, report: str, **options: str) -> dict:
         return {"stream_name": stream, "report_name": report, "options_list": [{"option_name": k, "option_value": v} for k, v in options.items()]}
@@ -49,9 +44,6 @@ def options_required_by_amazon(days: int = 3) -> list:
     return [
         entry("GET_BRAND_ANALYTICS_SEARCH_QUERY_PERFORMANCE_REPORT", "GET_BRAND_ANALYTICS_SEARCH_QUERY_PERFORMANCE_REPORT", reportPeriod="WEEK", asin="B000000001"),
         entry("GET_MARKETPLACE_ASIN_PAGE_VIEW_METRICS", "GET_MARKETPLACE_ASIN_PAGE_VIEW_METRICS", productType="HOME"),
-        entry("GET_COUPON_PERFORMANCE_REPORT", "GET_COUPON_PERFORMANCE_REPORT", couponStartDateFrom=start, couponStartDateTo=end),
-        entry("GET_COUPON_PERFORMANCE_REPORT_VENDOR", "GET_COUPON_PERFORMANCE_REPORT", campaignStartDateFrom=start, campaignStartDateTo=end),
-        entry("GET_PROMOTION_PERFORMANCE_REPORT", "GET_PROMOTION_PERFORMANCE_REPORT", promotionStartDateFrom=start, promotionStartDateTo=end),
         entry("GET_VENDOR_REAL_TIME_SALES_REPORT", "GET_VENDOR_REAL_TIME_SALES_REPORT", currencyCode="USD"),
     ]
 

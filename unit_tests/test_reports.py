@@ -179,6 +179,17 @@ def test_create_report_body_has_window_marketplace_and_user_options(mocker):
     assert all(r.headers.get("x-amz-access-token") == "Atza|test-access-token" for r in mocker.request_history if r.url.startswith(API))
 
 
+def test_reports_dated_by_options_get_the_window_in_their_options(mocker):
+    stream = "GET_COUPON_PERFORMANCE_REPORT"
+    mock_listing(mocker)
+    mocker.post(REPORTS, status_code=202, json={"reportId": "R1"})
+    mock_report(mocker, "R1", [{"processingStatus": "CANCELLED"}])
+
+    assert read(make_config(), stream) == []
+    body = created_reports(mocker)[0]
+    assert body["reportOptions"] == {"couponStartDateFrom": body["dataStartTime"], "couponStartDateTo": body["dataEndTime"]}
+
+
 def test_options_entry_for_the_stream_name_wins_over_the_report_type_entry(mocker):
     stream = "GET_LEDGER_SUMMARY_VIEW_DATA"
     config = make_config(

@@ -27,6 +27,9 @@ class ReportStreamSpec:
     primary_key: Optional[List[List[str]]]
     cursor_field: Optional[str]
     default_options: Dict[str, str] = field(default_factory=dict)
+    # Reports that take their date range as report options (coupons, promotions): option names that
+    # receive the window's start and end instead of dataStartTime/dataEndTime alone.
+    window_options: Dict[str, str] = field(default_factory=dict)
     account_type: str = "seller"
     json_records_path: List[str] = field(default_factory=list)
     xml_record_tag: Optional[str] = None
@@ -56,6 +59,7 @@ def _load(path: str) -> tuple:
                 primary_key=entry.get("primary_key"),
                 cursor_field=entry.get("cursor_field"),
                 default_options={k: str(v) for k, v in (entry.get("default_options") or {}).items()},
+                window_options=dict(entry.get("window_options") or {}),
                 account_type=entry.get("account_type", "seller"),
                 json_records_path=list(entry.get("json_records_path") or []),
                 xml_record_tag=entry.get("xml_record_tag"),

@@ -634,6 +634,9 @@ class ReportJob:
             body["dataStartTime"] = format_datetime(self._window.start)
             body["dataEndTime"] = format_datetime(self._window.end)
         options = effective_report_options(self._spec, self._context.config)
+        if self._spec.window_options and self._window.start and self._window.end:
+            options.setdefault(self._spec.window_options["start"], format_datetime(self._window.start))
+            options.setdefault(self._spec.window_options["end"], format_datetime(self._window.end))
         if options:
             body["reportOptions"] = options
         return body
