@@ -674,3 +674,25 @@ def test_vendor_configs_get_vendor_reports_and_seller_configs_seller_reports():
     by_condition = {group["condition"]: {s["name"] for s in group["streams"]} for group in groups}
     assert by_condition["{{ config.get('_is_vendor') }}"] == {s.name for s in specs if s.account_type == "vendor"}
     assert by_condition["{{ not config.get('_is_vendor') }}"] == {s.name for s in specs if s.account_type == "seller"}
+
+
+def test_two_streams_of_one_report_share_one_request():
+    from source_amazon_seller_partner.components.reports import JobSettings, RecentReports
+
+    index = RecentReports(client=None, settings=JobSettings.from_config(make_config()))
+    created = []
+
+    def create():
+        time.sleep(0.05)  # the second thread arrives while the first is still requesting
+        created.append(1)
+        return "R-shared"
+
+    body = {"reportType": "GET_SALES_AND_TRAFFIC_REPORT", "marketplaceIds": [US], "reportOptions": {"dateGranularity": "DAY"}}
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(index.requested_once(dict(body), create))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["R-shared", "R-shared"] and len(created) == 1
+    assert index.requested_once({**body, "reportOptions": {"dateGranularity": "WEEK"}}, lambda: "R-other") == "R-other"

@@ -261,6 +261,10 @@ class RecentReports:
         self._waiting: List[str] = []
         self._expected: List[str] = []
         self._listing_lock = threading.Lock()  # one listing call at a time: the others batch behind it
+        # Reports this sync requested, by request body: two streams reading one report (sales and
+        # traffic by date and by ASIN) share it; Amazon answers an identical request FATAL.
+        self._requested: Dict[str, str] = {}
+        self._request_locks: Dict[str, threading.Lock] = {}
 
     @classmethod
     def for_sync(cls, config: Mapping[str, Any]) -> "RecentReports":
@@ -320,6 +324,20 @@ class RecentReports:
             return {}
         logger.info("Listed %d recent report(s) of %s for reuse.", sum(len(v) for v in found.values()), ", ".join(report_types))
         return found
+
+    def requested_once(self, body: Mapping[str, Any], create: Callable[[], str]) -> str:
+        """The id of the report this sync requested with this exact body, requesting it on first use."""
+        key = json.dumps(body, sort_keys=True)
+        with self._lock:
+            lock = self._request_locks.setdefault(key, threading.Lock())
+        with lock:  # a second stream waits for the first one's request instead of repeating it
+            with self._lock:
+                if key in self._requested:
+                    return self._requested[key]
+            report_id = create()
+            with self._lock:
+                self._requested[key] = report_id
+            return report_id
 
     def find(self, report_type: str, window: ReportWindow, snapshot: bool) -> Optional[Mapping[str, Any]]:
         """The best report to use for this window, or None to request a new one."""
@@ -592,7 +610,7 @@ class ReportJob:
     # -- lifecycle
     def records(self) -> Iterator[Dict[str, Any]]:
         report = self._reused_report()
-        report_id = report["reportId"] if report else self._create_report()
+        report_id = report["reportId"] if report else self._context.recent.requested_once(self.request_body(), self._create_report)
         final = self._wait(report_id)
         if final.get("processingStatus") == "FATAL":
             reason = self._fatal_reason(final)
