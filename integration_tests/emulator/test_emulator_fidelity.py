@@ -195,9 +195,17 @@ def _cases(emulator) -> List[Dict[str, Any]]:
     case(CATALOG, "GET", "/catalog/2022-04-01/items", "/catalog/2022-04-01/items",
          {"marketplaceIds": DE, "keywords": "kaffeemühle", "includedData": "summaries,identifiers,productTypes"})
     case(CATALOG, "GET", "/catalog/2022-04-01/items", "/catalog/2022-04-01/items",
+         {"marketplaceIds": JP, "identifiers": ",".join(p.asin for p in seller.products[:20]), "identifiersType": "ASIN",
+          "pageSize": 20, "includedData": "attributes,classifications,dimensions,identifiers,images,productTypes,"
+                                          "relationships,salesRanks,summaries,vendorDetails"}, name="catalog everything")
+    case(CATALOG, "GET", "/catalog/2022-04-01/items", "/catalog/2022-04-01/items",
          {"marketplaceIds": US, "identifiers": seller.products[0].ean, "identifiersType": "EAN"}, name="catalog EAN")
     case(LISTINGS, "GET", "/listings/2021-08-01/items/{sellerId}", f"/listings/2021-08-01/items/{seller.seller_id}",
          {"marketplaceIds": JP, "includedData": "summaries,offers"})
+    case(LISTINGS, "GET", "/listings/2021-08-01/items/{sellerId}", f"/listings/2021-08-01/items/{seller.seller_id}",
+         {"marketplaceIds": US, "pageSize": 20, "lastUpdatedAfter": _since(2000),
+          "includedData": "summaries,attributes,issues,offers,fulfillmentAvailability,productTypes"},
+         name="listings everything")
     # cross-account and auth errors
     case(ORDERS, "GET", "/orders/v0/orders", "/orders/v0/orders", {"MarketplaceIds": US, "CreatedAfter": _since(9)},
          status=403, account="vendor", name="vendor calling Orders")

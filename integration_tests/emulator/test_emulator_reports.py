@@ -291,3 +291,13 @@ def test_large_profile_serves_the_big_documents(make_emulator, monkeypatch):
     report, text = run(client, "GET_SALES_AND_TRAFFIC_REPORT", [US], _since(5), _since(1))
     document = json.loads(text)
     assert len(text.encode()) >= 250_000 and document["salesAndTrafficByAsin"]
+
+
+def test_snapshot_requests_are_identical_whatever_their_dates(make_emulator):
+    running = make_emulator(time_scale=60)  # cooldown 30 s
+    client = Client(running)
+    first, _ = run(client, "GET_AFN_INVENTORY_DATA", [US])
+    second, _ = run(client, "GET_AFN_INVENTORY_DATA", [US], _since(3), _since(1))
+    assert (first["processingStatus"], second["processingStatus"]) == ("DONE", "FATAL")
+    other_market, _ = run(client, "GET_AFN_INVENTORY_DATA", [DE])
+    assert other_market["processingStatus"] == "DONE"

@@ -164,7 +164,8 @@ def test_command_line_prints_urls_and_serves(tmp_path):
 
         assert lwa_token(Running).status_code == 200
         health = requests.get(line["api_url"] + "/_emulator/health", timeout=10).json()
-        assert health == {"status": "ok", "profile": "small", "seed": 3, "timeScale": 60.0}
+        assert health == {"status": "ok", "profile": "small", "seed": 3, "timeScale": 60.0,
+                          "sellerId": "A1EMULATORSELLER", "vendorCode": "EMUV1"}
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0

@@ -26,6 +26,8 @@ from .timeutil import UTC, iso, utcnow
 ORDER_HISTORY_DAYS = 730  # getOrders and the order reports serve at most 2 years...
 FULL_HISTORY_COUNTRIES = frozenset({"JP", "AU", "SG"})  # ...except these (Amazon serves them since 2016)
 SETTLEMENT_PERIOD_DAYS = 14
+SELLER_ID = "A1EMULATORSELLER"  # the seller's merchant token (Listings needs it in the path)
+VENDOR_CODE = "EMUV1"
 SETTLEMENT_ANCHOR = datetime(2020, 1, 6, tzinfo=UTC)
 
 
@@ -129,6 +131,7 @@ class Listing:
     price: Decimal
     quantity: int
     status: str  # Active | Inactive | Incomplete
+    last_updated: datetime
 
 
 @dataclass(frozen=True)
@@ -564,9 +567,12 @@ class DatasetBuilder:
                 roll = rng.random()
                 status = "Active" if roll < 0.88 else ("Inactive" if roll < 0.97 else "Incomplete")
                 quantity = 0 if product.channel == "AFN" else rng.randrange(0, 250)
+                age = (self.now - product.created).total_seconds()
+                updated = product.created + timedelta(seconds=rng.uniform(0, max(0.0, age - 3600)))
                 result.append(Listing(product=product, market=market,
                                       listing_id=product.created.strftime("%m%d") + _alnum(rng, 6) + "X",
-                                      price=self.price(product, market), quantity=quantity, status=status))
+                                      price=self.price(product, market), quantity=quantity, status=status,
+                                      last_updated=updated.replace(microsecond=0)))
         return result
 
     def inventory(self, products: Sequence[Product], markets: Sequence[Market]) -> List[InventoryLevel]:
@@ -952,8 +958,7 @@ def build_dataset(seed: int = 1, profile: str = "small", now: Optional[datetime]
     builder = DatasetBuilder(seed, prof, now or utcnow())
     products = builder.products()
     seller_markets = [MARKETS[c] for c in prof.seller_countries]
-    seller = SellerAccount(f"A{stable_id(seed, 'seller', length=12).upper().replace('-', 'X').replace('_', 'Y')}",
-                           seller_markets, products)
+    seller = SellerAccount(SELLER_ID, seller_markets, products)
     seller.listings = tuple(builder.listings(products, seller_markets))
     seller.inventory = tuple(builder.inventory(products, seller_markets))
     orders = builder.orders(seller_markets, products)
@@ -963,7 +968,7 @@ def build_dataset(seed: int = 1, profile: str = "small", now: Optional[datetime]
     seller.groups = tuple(builder.event_groups(events, seller_markets))
     vendor_markets = [MARKETS[c] for c in prof.vendor_countries]
     vendor_products = products[: max(6, len(products) // 2)]
-    vendor = VendorAccount("EMUV1", vendor_markets, vendor_products)
+    vendor = VendorAccount(VENDOR_CODE, vendor_markets, vendor_products)
     vendor.purchase_orders = tuple(builder.purchase_orders(vendor_markets, vendor_products))
     vendor.df_orders = tuple(builder.df_orders(vendor_markets, vendor_products))
     return Dataset(seed=seed, profile=prof, built_at=builder.now, seller=seller, vendor=vendor, builder=builder)

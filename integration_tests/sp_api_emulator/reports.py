@@ -141,8 +141,9 @@ class ReportStore:
             raise InvalidInput("reportOptions must be an object of string values.")
         start, end = self._window(body, now)
         request = ReportRequest(report_type, account_type, tuple(marketplace_ids), start, end, dict(options))
-        key = (account_type, report_type, tuple(sorted(marketplace_ids)), iso(start), iso(end),
-               tuple(sorted(options.items())))
+        # A snapshot ignores dates, so any two requests of it are identical.
+        dates = (None, None) if definition.window_kind == "snapshot" else (iso(start), iso(end))
+        key = (account_type, report_type, tuple(sorted(marketplace_ids)), *dates, tuple(sorted(options.items())))
         report = Report(report_id=self._new_report_id(), account_type=account_type, request=request,
                         definition=definition, created=now, created_mono=time.monotonic(), fate="DONE", key=key)
         report.fate, report.reason = self._decide_fate(report, now)

@@ -271,6 +271,11 @@ class RunningEmulator:
         emulator.base_url = self.api_url
 
     @property
+    def seller_id(self) -> str:
+        """The seller's merchant token (the connector's `seller_id` for Listings/Catalog streams)."""
+        return self.emulator.dataset.seller.seller_id
+
+    @property
     def credentials(self) -> Credentials:
         return self.emulator.tokens.credentials
 

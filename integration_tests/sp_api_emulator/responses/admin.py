@@ -24,7 +24,8 @@ def _body(req: Request) -> Dict[str, Any]:
 
 
 def health(emu, req: Request):
-    return 200, {"status": "ok", "profile": emu.profile, "seed": emu.seed, "timeScale": emu.timing.scale}
+    return 200, {"status": "ok", "profile": emu.profile, "seed": emu.seed, "timeScale": emu.timing.scale,
+                 "sellerId": emu.dataset.seller.seller_id, "vendorCode": emu.dataset.vendor.vendor_code}
 
 
 def stats(emu, req: Request):

@@ -45,7 +45,8 @@ def get_reports(emu, req: Request):
         marketplace_ids = req.params("marketplaceIds")
         if len(marketplace_ids) > 10:
             raise InvalidInput("marketplaceIds accepts at most 10 values.")
-        since = date_param(req, "createdSince") or req.now - timedelta(days=90)
+        retention = req.now - timedelta(days=90)  # Amazon keeps reports 90 days
+        since = max(date_param(req, "createdSince") or retention, retention)
         until = date_param(req, "createdUntil") or req.now
         if until < since:
             raise InvalidInput("createdUntil must be later than createdSince.")
