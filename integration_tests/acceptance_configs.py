@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ACCEPTANCE_PORT = 18765
+# Long enough for the emulator's fortnightly settlements and its rarer finance events to show up.
+ACCEPTANCE_DAYS = 45
 GENERATED = Path(__file__).parent / "acceptance" / ".generated"
 EMULATOR_URL = f"http://127.0.0.1:{ACCEPTANCE_PORT}"
 
@@ -55,7 +57,7 @@ def write_acceptance_configs() -> None:
     lwa = f"{EMULATOR_URL}/auth/o2/token"
     files = {
         "spec_config.json": emulator_config(EMULATOR_URL, lwa),
-        "seller_config.json": emulator_config(EMULATOR_URL, lwa, report_options_list=options_required_by_amazon()),
+        "seller_config.json": emulator_config(EMULATOR_URL, lwa, days=ACCEPTANCE_DAYS, report_options_list=options_required_by_amazon()),
         "vendor_config.json": emulator_config(EMULATOR_URL, lwa, account_type="Vendor", report_options_list=options_required_by_amazon()),
         "invalid_refresh_token_config.json": emulator_config(EMULATOR_URL, lwa, refresh_token="Atzr|not-the-right-refresh-token"),
     }
