@@ -11,7 +11,7 @@ import requests_mock
 from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
 from airbyte_cdk.test.entrypoint_wrapper import read
 
-from source_amazon_seller_partner.components.auth import LwaTokenProvider
+from source_amazon_seller_partner.components.auth import LwaTokenProvider, RestrictedDataTokens
 from source_amazon_seller_partner.components.rate_limits import SpApiRateLimits
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 
@@ -31,6 +31,7 @@ NOW = datetime.now(timezone.utc).replace(microsecond=0)
 def fresh_shared_state():
     # Token providers and buckets are shared per sync (process); tests are separate syncs.
     LwaTokenProvider._registry.clear()
+    RestrictedDataTokens._registry.clear()
     SpApiRateLimits._registry.clear()
 
 
@@ -211,3 +212,38 @@ def test_expired_token_is_refreshed_once_and_request_retried():
         output = run_read(config(), ["MarketplaceParticipations"], mode="full_refresh")
     assert tokens == ["Atza|old", "Atza|new"]
     assert [m.record.data["marketplace_id"] for m in output.records] == [US]
+
+
+def _buyer_info_read(rdt_response):
+    seen = []
+
+    def buyer_info(request, context):
+        seen.append(request.headers.get("x-amz-access-token"))
+        return {"payload": {"AmazonOrderId": "111-1", "BuyerEmail": "buyer@example.test"}}
+
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, json={"access_token": "Atza|plain", "expires_in": 3600})
+        mock.post(f"{API}/tokens/2021-03-01/restrictedDataToken", **rdt_response)
+        mock.get(
+            f"{API}/orders/v0/orders",
+            json={"payload": {"Orders": [{"AmazonOrderId": "111-1", "LastUpdateDate": iso(NOW - timedelta(days=1)), "MarketplaceId": US}]}},
+        )
+        mock.get(f"{API}/orders/v0/orders/111-1/buyerInfo", json=buyer_info)
+        output = run_read(config(include_pii=True, replication_start_date=iso(NOW - timedelta(days=5))), ["OrderBuyerInfo"])
+        rdt_bodies = [r.json() for r in mock.request_history if "restrictedDataToken" in r.url]
+    return output, seen, rdt_bodies
+
+
+def test_buyer_info_uses_a_restricted_data_token_when_pii_is_on():
+    output, seen, rdt_bodies = _buyer_info_read({"json": {"restrictedDataToken": "Atz.sprdt|rdt-1", "expiresIn": 3600}})
+    assert seen == ["Atz.sprdt|rdt-1"]
+    assert rdt_bodies == [{"restrictedResources": [{"method": "GET", "path": "/orders/v0/orders/{orderId}/buyerInfo"}]}]
+    assert [m.record.data["BuyerEmail"] for m in output.records] == ["buyer@example.test"]
+
+
+def test_buyer_info_falls_back_to_the_plain_token_with_a_warning_when_the_rdt_is_refused():
+    output, seen, _ = _buyer_info_read({"status_code": 403, "json": {"errors": [{"code": "Unauthorized", "message": "Access denied"}]}})
+    assert seen == ["Atza|plain"]
+    warnings = [m.log.message for m in output.logs if m.log.level.name in ("WARN", "WARNING")]
+    assert any("Restricted Data Token" in w and "plain token" in w for w in warnings)
+    assert len(output.records) == 1
