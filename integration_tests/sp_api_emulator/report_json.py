@@ -21,8 +21,10 @@ from .report_catalog import ReportDefinition
 from .report_rows import ReportRequest, RowContext
 from .timeutil import iso, iso_date
 
-MODELS_DIR = Path(os.environ.get("SP_API_MODELS_DIR")
-                  or Path(__file__).resolve().parents[3] / "shared" / "spapi-models")
+# Amazon's report schemas ship with the emulator (Apache-2.0, see amazon_report_schemas/README.md);
+# SP_API_MODELS_DIR points at a full spapi-models checkout instead.
+REPORT_SCHEMAS_DIR = (Path(os.environ["SP_API_MODELS_DIR"]) / "schemas" / "reports" if os.environ.get("SP_API_MODELS_DIR")
+                      else Path(__file__).resolve().parent / "amazon_report_schemas")
 
 # (report type, account type) -> Amazon's schema file
 AMAZON_SCHEMAS: Dict[Tuple[str, str], str] = {
@@ -62,7 +64,7 @@ def amazon_schema(report_type: str, account_type: str) -> Optional[Dict[str, Any
     if name is None:
         return None
     try:
-        with open(MODELS_DIR / "schemas" / "reports" / name, encoding="utf-8") as handle:
+        with open(REPORT_SCHEMAS_DIR / name, encoding="utf-8") as handle:
             return json.load(handle)
     except (OSError, json.JSONDecodeError):
         return None
