@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import logging
+import time
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -10,6 +12,7 @@ import yaml
 from jsonschema import Draft7Validator
 from airbyte_cdk.models import AirbyteConnectionStatus, AirbyteStateMessage, ConfiguredAirbyteCatalog
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+from airbyte_cdk.sources.declarative.incremental.concurrent_partition_cursor import ConcurrentPerPartitionCursor
 
 from .components.client import READ_TIMEOUT_SECONDS, http_timeouts
 from .components.config import ConfigError, normalize_config
@@ -17,6 +20,23 @@ from .components.rate_limits import SpApiRateLimits
 from .components.report_catalog import load_report_catalog, report_stream_definitions
 
 PACKAGE_DIR = Path(__file__).parent
+
+
+def _emit_when_state_changed(cursor: ConcurrentPerPartitionCursor) -> Optional[float]:
+    """Checkpoint a per-marketplace stream after every window that moves its state.
+
+    The CDK lets such a stream emit state at most once per 10 minutes (to spare streams with thousands
+    of partitions), so a sync killed mid-way re-read up to 10 minutes of windows. Our partitions are
+    marketplaces (or orders under one global cursor), and an unchanged state is not sent again.
+    """
+    state = cursor.state
+    if state == getattr(cursor, "_last_checkpoint", None):
+        return None
+    cursor._last_checkpoint = copy.deepcopy(state)  # type: ignore[attr-defined]
+    return time.time()
+
+
+ConcurrentPerPartitionCursor._throttle_state_message = _emit_when_state_changed  # type: ignore[method-assign]
 
 
 def load_manifest() -> Dict[str, Any]:

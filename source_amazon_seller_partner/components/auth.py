@@ -17,6 +17,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
+from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .config import ConfigError
@@ -128,6 +129,8 @@ class LwaTokenProvider:
                 failure_type=FailureType.transient_error,
             ) from None
         now = time.monotonic()
+        # The CDK masks registered secrets in every log line and trace (its --debug logs print request headers).
+        add_to_secrets(token)
         # Renew shortly before expiry: 5 minutes for Amazon's hour-long tokens, proportionally less for short ones.
         self._token = token
         self._fetched_at = now
@@ -234,6 +237,7 @@ class RestrictedDataTokens:
                 return None
             body = response.json()
             lifetime = float(body.get("expiresIn", 3600))
+            add_to_secrets(body["restrictedDataToken"])
             self._tokens[path] = (body["restrictedDataToken"], time.monotonic() + lifetime * 0.9)
             return body["restrictedDataToken"]
 

@@ -81,7 +81,8 @@ class SpApiClient:
             self._limits.acquire_call(prepared)
             try:
                 response = self._session.send(prepared, timeout=self._timeouts)
-            except (requests.ConnectionError, requests.Timeout) as error:
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
+                # ChunkedEncodingError: the connection broke while the body was read (not a ConnectionError subclass).
                 problem = type(error).__name__
             else:
                 self._limits.update_from_response(prepared, response)

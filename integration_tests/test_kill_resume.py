@@ -1,0 +1,206 @@
+"""SIGKILL at 20 random moments (seeded), resume from the last state each time: nothing lost, duplicates
+only at the window being read when the process died.
+
+A chain starts from no state; each run gets the per-stream STATE messages the killed run had written
+before it died (what the platform keeps), and the chain ends with a run that completes. Chains repeat
+on the same emulator until 20 kills have landed. The union of a chain's records must equal the
+emulator's truth, and a resumed run may re-deliver a record only if it lies at or after the checkpoint
+it resumed from (the windows read at once when the process died, or closed after a still open one).
+That the checkpoint follows every finished window is checked exactly, with one reader, below.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime, timedelta
+from itertools import groupby
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+import pytest
+
+from integration_tests.conftest import FAST_TIME_SCALE
+from integration_tests.sync_harness import (
+    Connector,
+    ConnectorRun,
+    compare_sync,
+    config_for,
+    duplicates_are_identical,
+    fixed_window,
+    latest_states,
+    leaked,
+    record_key,
+    secret_values,
+    write_fault_report,
+)
+
+STREAMS = ["Orders", "OrderItems", "ShipmentEvents"]
+KILLS = 20
+SEED = 7
+# 300x Amazon's pace: getOrders refills at 5/s, so 40 days in 2-day windows take a few seconds to read.
+TIME_SCALE = 300.0
+WINDOW_DAYS = 40
+WORKERS = 4  # fewer than the default 10: fewer windows in flight, so a kill lands between checkpoints more often
+LONGEST_KILL_DELAY = 4.0  # seconds after the process first writes; a later kill may find it finished
+MAX_RUNS = 60
+
+
+def moment(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def stream_state(states: Sequence[Mapping[str, Any]], stream: str) -> Optional[Mapping[str, Any]]:
+    for state in states:
+        if state["stream"]["stream_descriptor"]["name"] == stream:
+            return state["stream"].get("stream_state") or None
+    return None
+
+
+def partition_cursor(state: Mapping[str, Any], marketplace_id: str, field: str) -> Optional[datetime]:
+    for entry in state.get("states", []):
+        if entry["partition"].get("marketplace_id") == marketplace_id and entry["cursor"].get(field):
+            return moment(entry["cursor"][field])
+    return None
+
+
+def checkpoint(states: Sequence[Mapping[str, Any]], stream: str, record: Mapping[str, Any]) -> Optional[datetime]:
+    """The cursor a resumed run starts after, for this record's stream and partition (None: no checkpoint)."""
+    state = stream_state(states, stream)
+    if not state:
+        return None
+    if stream == "Orders":
+        return partition_cursor(state, record["marketplace_id"], "LastUpdateDate")
+    if stream == "OrderItems":  # read through the parent's windows: the parent state is the checkpoint
+        parent = (state.get("parent_state") or {}).get("Orders")
+        return partition_cursor(parent, record["marketplace_id"], "LastUpdateDate") if parent else None
+    if stream == "ShipmentEvents":
+        return moment(state["PostedDate"]) if state.get("PostedDate") else None
+    raise KeyError(stream)
+
+
+def cursor_value(stream: str, record: Mapping[str, Any]) -> datetime:
+    return moment(record["PostedDate"] if stream == "ShipmentEvents" else record["LastUpdateDate"])
+
+
+def run_until_killed_or_done(connector: Connector, config, state, delay: float) -> ConnectorRun:
+    """Start a run; SIGKILL it `delay` seconds after it first writes, unless it finished by then."""
+    launched, argv = connector.start("read", config, STREAMS, state)
+    deadline = time.monotonic() + 60
+    while not launched.stdout_path.exists() or launched.stdout_path.stat().st_size == 0:
+        if launched.poll() is not None or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    exit_code = launched.wait(delay)
+    if exit_code is not None:
+        return ConnectorRun.collect(launched, argv, exit_code, killed=False)
+    launched.kill()
+    return ConnectorRun.collect(launched, argv, None, killed=True)
+
+
+@pytest.mark.slow
+def test_sigkill_at_20_random_moments_then_resume_loses_nothing(make_emulator, tmp_path):
+    emu = make_emulator(time_scale=TIME_SCALE, token_lifetime_seconds=3600 * TIME_SCALE)
+    start, end = fixed_window(WINDOW_DAYS)
+    config = config_for(emu, start, end, period_in_days=2, financial_events_step="1", num_workers=WORKERS)
+    rng = random.Random(SEED)
+    connector = Connector(tmp_path)
+    kills: List[float] = []
+    chains: List[Dict[str, Any]] = []
+    runs = 0
+
+    while len(kills) < KILLS or chains == [] or chains[-1]["open"]:
+        if not chains or not chains[-1]["open"]:
+            chains.append({"open": True, "runs": [], "states": [], "kills": 0})
+        chain = chains[-1]
+        runs += 1
+        assert runs <= MAX_RUNS, "the chains do not finish: the syncs make no progress between kills"
+        kill_due = len(kills) < KILLS
+        delay = rng.uniform(0.0, LONGEST_KILL_DELAY) if kill_due else 120.0
+        state_in = list(chain["states"])
+        run = run_until_killed_or_done(connector, config, state_in or None, delay)
+        chain["runs"].append((state_in, run))
+        if run.killed:
+            kills.append(round(delay, 2))
+            chain["kills"] += 1
+            chain["states"] = latest_states(run.state_messages(), earlier=state_in)
+        else:
+            assert run.exit_code == 0, dict(run.stream_errors())
+            assert set(run.final_statuses().values()) == {"COMPLETE"}, run.final_statuses()
+            chain["open"] = False
+
+    summary = []
+    for number, chain in enumerate(chains, 1):
+        records: Dict[str, List[Mapping[str, Any]]] = {s: [] for s in STREAMS}
+        redelivered = {s: 0 for s in STREAMS}
+        for state_in, run in chain["runs"]:
+            delivered_before = {s: {record_key(s, r) for r in records[s]} for s in STREAMS}
+            for stream, rows in run.records_by_stream().items():
+                for row in rows:
+                    if record_key(stream, row) in delivered_before[stream]:
+                        redelivered[stream] += 1
+                        edge = checkpoint(state_in, stream, row)
+                        assert edge is None or cursor_value(stream, row) >= edge, (
+                            f"chain {number}: {stream} re-delivered {record_key(stream, row)} ({cursor_value(stream, row)}) "
+                            f"from before its checkpoint {edge}"
+                        )
+                records[stream].extend(rows)
+        comparison = compare_sync(emu, records, STREAMS, start, end)
+        for stream, result in comparison.items():
+            assert result.expected > 0, stream
+            assert not result.lost, (f"chain {number} lost {stream}", result.lost[:5])
+            assert not result.unexpected, (stream, result.unexpected[:5])
+            assert duplicates_are_identical(stream, records[stream]), stream
+        summary.append({
+            "runs": len(chain["runs"]),
+            "kills": chain["kills"],
+            "records": {s: {**r.as_dict(), "redelivered_after_resume": redelivered[s]} for s, r in comparison.items()},
+        })
+
+    assert len(kills) == KILLS
+    secrets = secret_values(emu, [config], [])
+    for chain in chains:
+        for _, run in chain["runs"]:
+            assert not leaked(run.stdout + run.stderr, secrets), leaked(run.stdout + run.stderr, secrets)
+    stats = emu.stats()["operations"]
+    write_fault_report("kill_and_resume", "SIGKILL at random moments", {
+        "seed": SEED,
+        "kill_delays_after_first_output_seconds": kills,
+        "runs": runs,
+        "chains": summary,
+        "throttled_429": sum(op["429_throttled"] for op in stats.values()),
+    })
+
+
+def test_state_is_checkpointed_after_every_window_per_marketplace(make_emulator, tmp_path):
+    """With one reader, windows close in order: after the last record of each window of each marketplace,
+    a STATE names that record's cursor before any record of a later window of that marketplace arrives."""
+    emu = make_emulator(token_lifetime_seconds=3600 * FAST_TIME_SCALE)
+    start, end = fixed_window(20)
+    config = config_for(emu, start, end, period_in_days=2, num_workers=1)
+
+    run = Connector(tmp_path).run("read", config, ["Orders"], timeout=60)
+
+    assert run.exit_code == 0, dict(run.stream_errors())
+    step, origin = timedelta(days=2), moment(start)
+    events = []  # (marketplace, window index, record cursor) or ("STATE", {marketplace: cursor})
+    for message in run.messages:
+        if message["type"] == "RECORD":
+            data = message["record"]["data"]
+            cursor = moment(data["LastUpdateDate"])
+            events.append((data["marketplace_id"], (cursor - origin) // step, cursor))
+        elif message["type"] == "STATE":
+            partitions = message["state"]["stream"]["stream_state"].get("states", [])
+            events.append(("STATE", {e["partition"]["marketplace_id"]: moment(e["cursor"]["LastUpdateDate"]) for e in partitions}))
+    windows_checked = 0
+    for marketplace in {e[0] for e in events if e[0] != "STATE"}:
+        mine = [e for e in events if e[0] in (marketplace, "STATE")]
+        records = [(i, e) for i, e in enumerate(mine) if e[0] == marketplace]
+        for window, group in groupby(records, key=lambda item: item[1][1]):
+            group = list(group)
+            last_index, last_cursor = group[-1][0], max(e[2] for _, e in group)
+            following = [e for e in mine[last_index + 1:] if e[0] == "STATE" or e[1] != window]
+            assert following and following[0][0] == "STATE" and following[0][1].get(marketplace) == last_cursor, (
+                f"no checkpoint for {marketplace} after window {window} (last cursor {last_cursor})"
+            )
+            windows_checked += 1
+    assert windows_checked >= 4
