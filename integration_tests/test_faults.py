@@ -204,12 +204,6 @@ def test_the_sync_survives_the_fault_and_loses_nothing(case: FaultCase, make_emu
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="reports.py (report job): when createReport's answer is lost, the client POSTs again; Amazon ends the "
-    "duplicate FATAL ('an identical report was created a short time ago') and the job asks again, gets FATAL again and "
-    "fails the stream as a config_error, instead of adopting the report the first POST created (findable with getReports).",
-)
 def test_a_lost_answer_to_create_report_still_delivers_the_report(make_emulator, tmp_path):
     """createReport's answer is cut mid-body: Amazon did create the report, the connector never saw its id.
 

@@ -39,10 +39,12 @@ def http_timeouts(config: Mapping[str, Any]) -> Tuple[float, float]:
 class SpApiError(Exception):
     """An SP-API answer the caller must handle (4xx other than throttling, or retries exhausted)."""
 
-    def __init__(self, message: str, status: Optional[int] = None, code: Optional[str] = None) -> None:
+    def __init__(self, message: str, status: Optional[int] = None, code: Optional[str] = None, answer_lost: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
+        # The request may have been carried out although its answer never arrived.
+        self.answer_lost = answer_lost
 
 
 def error_summary(response: requests.Response) -> tuple:
@@ -69,7 +71,15 @@ class SpApiClient:
     def rate_limits(self) -> SpApiRateLimits:
         return self._limits
 
-    def request(self, method: str, path: str, *, params: Optional[Mapping[str, Any]] = None, json: Any = None) -> requests.Response:
+    def request(
+        self, method: str, path: str, *, params: Optional[Mapping[str, Any]] = None, json: Any = None, idempotent: bool = True
+    ) -> requests.Response:
+        """Send with the shared token and buckets, retrying throttling, server errors and lost connections.
+
+        A request that is not idempotent (createReport) is not sent again once it may have reached
+        Amazon: the caller gets SpApiError(answer_lost=True) and decides (a second report would be a
+        duplicate Amazon ends FATAL).
+        """
         deadline = time.monotonic() + MAX_RETRY_SECONDS
         refreshed = False
         problem = ""
@@ -84,6 +94,8 @@ class SpApiClient:
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
                 # ChunkedEncodingError: the connection broke while the body was read (not a ConnectionError subclass).
                 problem = type(error).__name__
+                if not idempotent and not isinstance(error, requests.ConnectTimeout):
+                    raise SpApiError(f"{method} {path}: the answer was lost ({problem})", answer_lost=True) from None
             else:
                 self._limits.update_from_response(prepared, response)
                 if response.status_code == 403 and not refreshed and "expired" in response.text.lower():

@@ -339,13 +339,32 @@ class RecentReports:
                 self._requested[key] = report_id
             return report_id
 
+    def created_moments_ago(self, report_type: str, window: ReportWindow, snapshot: bool) -> Optional[Mapping[str, Any]]:
+        """A fresh listing, for the report a createReport whose answer was lost may have created."""
+        params = {
+            "reportTypes": report_type,
+            "processingStatuses": ",".join(REUSABLE_STATUSES),
+            "marketplaceIds": window.marketplace_id,
+            "createdSince": format_datetime(self._now() - timedelta(minutes=15)),
+            "pageSize": GETREPORTS_PAGE_SIZE,
+        }
+        try:
+            reports = list(list_reports(self._client, params))
+        except (SpApiError, AirbyteTracedException) as error:
+            logger.warning("Could not list the reports of %s created moments ago (%s).", report_type, error)
+            return None
+        return self._best(reports, window, snapshot)
+
     def find(self, report_type: str, window: ReportWindow, snapshot: bool) -> Optional[Mapping[str, Any]]:
         """The best report to use for this window, or None to request a new one."""
+        return self._best(self.reports_of(report_type), window, snapshot)
+
+    def _best(self, reports: Iterable[Mapping[str, Any]], window: ReportWindow, snapshot: bool) -> Optional[Mapping[str, Any]]:
         now = self._now()
         reuse_age, horizon = self._settings.reuse_max_age, self._settings.resume_horizon
         best: Optional[Mapping[str, Any]] = None
         best_rank: Tuple[Any, ...] = ()
-        for report in self.reports_of(report_type):
+        for report in reports:
             if list(report.get("marketplaceIds") or []) != [window.marketplace_id]:
                 continue
             status = report.get("processingStatus")
@@ -663,9 +682,19 @@ class ReportJob:
         self.completed_through = self._window.end
         self.record_window = (self._window.start, self._window.end)
         try:
-            response = self._client.request("POST", REPORTS_PATH, json=self.request_body())
+            response = self._client.request("POST", REPORTS_PATH, json=self.request_body(), idempotent=False)
         except SpApiError as error:
-            raise _traced(f"Could not request {self._label}: {error}.", FailureType.transient_error) from None
+            if not error.answer_lost:
+                raise _traced(f"Could not request {self._label}: {error}.", FailureType.transient_error) from None
+            # Amazon may have created the report: asking again would make a duplicate it ends FATAL.
+            created = self._context.recent.created_moments_ago(self._spec.report_type, self._window, self._spec.window_kind == "snapshot")
+            if created:
+                logger.info("The answer to createReport for %s was lost; using report %s it created.", self._label, created.get("reportId"))
+                return str(created["reportId"])
+            try:
+                response = self._client.request("POST", REPORTS_PATH, json=self.request_body(), idempotent=False)
+            except SpApiError as second:
+                raise _traced(f"Could not request {self._label}: {second}.", FailureType.transient_error) from None
         if response.status_code in (200, 202):
             report_id = (response.json() or {}).get("reportId")
             if report_id:
