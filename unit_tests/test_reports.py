@@ -696,3 +696,16 @@ def test_two_streams_of_one_report_share_one_request():
         t.join()
     assert results == ["R-shared", "R-shared"] and len(created) == 1
     assert index.requested_once({**body, "reportOptions": {"dateGranularity": "WEEK"}}, lambda: "R-other") == "R-other"
+
+
+def test_fatal_for_a_too_soon_identical_request_is_transient(mocker):
+    mock_listing(mocker)
+    mocker.post(REPORTS, [{"status_code": 202, "json": {"reportId": "F1"}}, {"status_code": 202, "json": {"reportId": "F2"}}])
+    reason = "Report 55 with the same type, marketplaces, dates and options was created a short time ago."
+    for report_id in ("F1", "F2"):
+        mock_report(mocker, report_id, [{"processingStatus": "FATAL", "reportDocumentId": f"D{report_id}"}])
+        mock_document(mocker, f"D{report_id}", [{"text": reason}])
+    with pytest.raises(AirbyteTracedException) as failure:
+        list(retriever(make_config()).read_records(schema_of(ORDERS), window()))
+    # Not the user's mistake, although the reason mentions "options": a later sync succeeds.
+    assert failure.value.failure_type == FailureType.transient_error

@@ -88,6 +88,7 @@ LISTING_MAX_AGE = timedelta(days=89)  # Amazon keeps reports 90 days
 FATAL_REASON_MAX_CHARS = 500
 FATAL_REASON_MAX_BYTES = 64 * 1024
 # FATAL reasons that a user fixes in the config or in Seller Central rather than by waiting.
+_TOO_SOON_REASON_WORDS = ("too soon", "short time ago", "same type, marketplaces", "identical")
 _CONFIG_REASON_WORDS = ("access", "authoriz", "permission", "role", "option", "eligible", "registered", "not enrolled")
 
 
@@ -747,7 +748,12 @@ class ReportJob:
 
     def _fail_fatal(self, report_id: str, reason: str) -> None:
         lowered = reason.lower()
-        failure_type = FailureType.config_error if any(word in lowered for word in _CONFIG_REASON_WORDS) else FailureType.system_error
+        if any(word in lowered for word in _TOO_SOON_REASON_WORDS):
+            failure_type = FailureType.transient_error  # Amazon's identical-request cooldown: later syncs succeed
+        elif any(word in lowered for word in _CONFIG_REASON_WORDS):
+            failure_type = FailureType.config_error
+        else:
+            failure_type = FailureType.system_error
         raise _traced(
             f"Amazon ended {self._label} FATAL twice (last id {report_id}); Amazon's reason: {reason or 'none given'}. "
             "The other streams continue; the next sync asks for this window again.",
