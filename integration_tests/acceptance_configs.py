@@ -39,6 +39,26 @@ def emulator_config(api_url: str, lwa_url: str, *, account_type: str = "Seller",
     return config
 
 
+def running_emulator_config(emu, **overrides) -> dict:
+    """A seller config for a running emulator (its own credentials and seller id), fast report polling."""
+    credentials = emu.credentials
+    config = {
+        "aws_environment": "PRODUCTION",
+        "region": "US",
+        "account_type": "Seller",
+        "lwa_app_id": credentials.client_id,
+        "lwa_client_secret": credentials.client_secret,
+        "refresh_token": credentials.seller_refresh_token,
+        "api_url": emu.api_url,
+        "lwa_url": emu.lwa_url,
+        "seller_id": emu.seller_id,
+        "report_fatal_retry_cooldown_seconds": 0,
+        "_report_poll_first_seconds": 0.05,
+    }
+    config.update(overrides)
+    return config
+
+
 def options_required_by_amazon() -> list:
     """Report options Amazon requires for a few reports and that have no sensible default."""
 

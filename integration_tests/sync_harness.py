@@ -24,6 +24,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
+from integration_tests.acceptance_configs import running_emulator_config
 from integration_tests.sp_api_emulator import financial_event_key
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,25 +50,9 @@ def fixed_window(days: int) -> Tuple[str, str]:
 
 
 def config_for(emu, start: str, end: str, **overrides: Any) -> Dict[str, Any]:
-    credentials = emu.credentials
-    config: Dict[str, Any] = {
-        "aws_environment": "PRODUCTION",
-        "region": "US",
-        "account_type": "Seller",
-        "lwa_app_id": credentials.client_id,
-        "lwa_client_secret": credentials.client_secret,
-        "refresh_token": credentials.seller_refresh_token,
-        "api_url": emu.api_url,
-        "lwa_url": emu.lwa_url,
-        "marketplaces": ["US", "CA"],
-        "replication_start_date": start,
-        "replication_end_date": end,
-        "lookback_window_days": 0,
-        "report_fatal_retry_cooldown_seconds": 0,
-        "_report_poll_first_seconds": 0.05,
-    }
-    config.update(overrides)
-    return config
+    """A fixed window, both NA marketplaces, no lookback: every run of a test reads the same data."""
+    defaults = {"marketplaces": ["US", "CA"], "replication_start_date": start, "replication_end_date": end, "lookback_window_days": 0}
+    return running_emulator_config(emu, **{**defaults, **overrides})
 
 
 def catalog_for(streams: Iterable[str]) -> Dict[str, Any]:

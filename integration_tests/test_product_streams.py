@@ -15,6 +15,7 @@ from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer, FailureType
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.models.outcome import ExpectedOutcome
 
+from integration_tests.acceptance_configs import running_emulator_config
 from source_amazon_seller_partner.source import PACKAGE_DIR, SourceAmazonSellerPartner
 
 LISTINGS_REPORT = "GET_MERCHANT_LISTINGS_ALL_DATA"
@@ -24,21 +25,7 @@ REGIONS = {"US": ["US", "CA"], "DE": ["DE", "FR", "UK"], "JP": ["JP"]}
 
 
 def config_for(emu, **overrides: Any) -> Dict[str, Any]:
-    credentials = emu.credentials
-    config: Dict[str, Any] = {
-        "aws_environment": "PRODUCTION",
-        "region": "US",
-        "account_type": "Seller",
-        "lwa_app_id": credentials.client_id,
-        "lwa_client_secret": credentials.client_secret,
-        "refresh_token": credentials.seller_refresh_token,
-        "api_url": emu.api_url,
-        "lwa_url": emu.lwa_url,
-        "seller_id": emu.seller_id,
-        "_report_poll_first_seconds": 0.05,
-    }
-    config.update(overrides)
-    return config
+    return running_emulator_config(emu, **overrides)
 
 
 def read_streams(config: Dict[str, Any], names: List[str], state=None, incremental: bool = False, expect_failure: bool = False) -> EntrypointOutput:

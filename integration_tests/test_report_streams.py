@@ -15,6 +15,7 @@ from airbyte_cdk.models import AirbyteStateMessage, ConfiguredAirbyteCatalogSeri
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.models.outcome import ExpectedOutcome
 
+from integration_tests.acceptance_configs import running_emulator_config
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 
 US, CA, JP = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2", "A1VC38T7YXB528"
@@ -38,22 +39,7 @@ def day_start(moment: datetime) -> datetime:
 
 
 def config_for(emu, **overrides: Any) -> Dict[str, Any]:
-    credentials = emu.credentials
-    config: Dict[str, Any] = {
-        "aws_environment": "PRODUCTION",
-        "region": "US",
-        "account_type": "Seller",
-        "lwa_app_id": credentials.client_id,
-        "lwa_client_secret": credentials.client_secret,
-        "refresh_token": credentials.seller_refresh_token,
-        "api_url": emu.api_url,
-        "lwa_url": emu.lwa_url,
-        "marketplaces": ["US"],
-        "report_fatal_retry_cooldown_seconds": 0,
-        "_report_poll_first_seconds": 0.05,
-    }
-    config.update(overrides)
-    return config
+    return running_emulator_config(emu, **{"marketplaces": ["US"], **overrides})
 
 
 def catalog_of(*names: str):

@@ -13,40 +13,14 @@ from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.test.models.outcome import ExpectedOutcome
 
 from source_amazon_seller_partner.components import products
-from source_amazon_seller_partner.components.auth import LwaTokenProvider
 from source_amazon_seller_partner.components.client import SpApiClient
 from source_amazon_seller_partner.components.config import normalize_config
-from source_amazon_seller_partner.components.rate_limits import SpApiRateLimits
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
+from unit_tests.mock_api import API, CA, LWA, SELLER, US, config
 
-API = "https://sp.test"
-LWA = "https://lwa.test/auth/o2/token"
-US, CA = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"
-SELLER = "A1UNITSELLER"
 LISTINGS_URL = f"{API}/listings/2021-08-01/items/{SELLER}"
 CATALOG_URL = f"{API}/catalog/2022-04-01/items"
 FBA_URL = f"{API}/fba/inventory/v1/summaries"
-
-
-@pytest.fixture(autouse=True)
-def fresh_shared_state():
-    LwaTokenProvider._registry.clear()
-    SpApiRateLimits._registry.clear()
-
-
-def config(**extra: Any) -> Dict[str, Any]:
-    return {
-        "aws_environment": "PRODUCTION",
-        "region": "US",
-        "account_type": "Seller",
-        "lwa_app_id": "amzn1.application-oa2-client.unit",
-        "lwa_client_secret": "unit-client-secret",
-        "refresh_token": "Atzr|unit-refresh-token",
-        "api_url": API,
-        "lwa_url": LWA,
-        "seller_id": SELLER,
-        **extra,
-    }
 
 
 def run_read(cfg: Dict[str, Any], names: List[str], state=None, mode: str = "full_refresh", expect_failure: bool = False):

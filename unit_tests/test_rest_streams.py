@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,13 +10,11 @@ import requests_mock
 from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
 from airbyte_cdk.test.entrypoint_wrapper import read
 
-from source_amazon_seller_partner.components.auth import LwaTokenProvider, RestrictedDataTokens
+from source_amazon_seller_partner.components.auth import LwaTokenProvider
 from source_amazon_seller_partner.components.rate_limits import SpApiRateLimits
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
+from unit_tests.mock_api import API, CA, LWA, US, config
 
-API = "https://sp.test"
-LWA = "https://lwa.test/auth/o2/token"
-US, CA = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"
 
 
 def iso(dt: datetime) -> str:
@@ -25,28 +22,6 @@ def iso(dt: datetime) -> str:
 
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
-
-
-@pytest.fixture(autouse=True)
-def fresh_shared_state():
-    # Token providers and buckets are shared per sync (process); tests are separate syncs.
-    LwaTokenProvider._registry.clear()
-    RestrictedDataTokens._registry.clear()
-    SpApiRateLimits._registry.clear()
-
-
-def config(**extra):
-    return {
-        "aws_environment": "PRODUCTION",
-        "region": "US",
-        "account_type": "Seller",
-        "lwa_app_id": "amzn1.application-oa2-client.unit",
-        "lwa_client_secret": "unit-client-secret",
-        "refresh_token": "Atzr|unit-refresh-token",
-        "api_url": API,
-        "lwa_url": LWA,
-        **extra,
-    }
 
 
 def catalog(*names, mode="incremental"):
