@@ -5,26 +5,56 @@ and cannot learn a rate from a header. SP-API limits are token buckets (rate, bu
 and `x-amzn-RateLimit-Limit` tells the caller's real rate, which may differ from the default.
 The budget plugs into the CDK's LimiterSession (see requester.py), so every request and every retry
 of every declarative stream passes through `acquire_call`; the report job uses the same object.
+
+Pacing: our bucket mirrors Amazon's at its full rate but holds a margin of tokens less: what refills
+in JITTER_TOLERANCE_SECONDS (at least one token, at most burst - 1). Both start full, so Amazon's
+bucket keeps that many tokens more than ours, and a request that reaches Amazon up to that much later
+than its turn (thread scheduling, network) still finds a token. The margin costs its refill time once
+per sync; a rate factor below 1 would instead slow every call. Only a small factor stays, for the
+rounding of the advertised rate (RATE_ROUNDING_FACTOR).
+
+Order: waiters of one operation are served first come, first served, except that requests made while
+the CDK generates a stream's partitions go first. Those are parent reads (getOrders pages for
+OrderItems): each page they return becomes up to 100 getOrderItems calls, the operation that usually
+bounds the whole sync, so feeding it early shortens the sync; the parent stream's own reads of the
+same operation only produce records and can wait.
+
+Tokens: the CDK (and the report client) put the LWA access token on a request before it reaches the
+budget. A request that waited its turn longer than the token had left would meet a 403 "expired" (and,
+waiting again after the refresh, a second one that fails the stream), so after a wait an LWA token
+that is no longer current is replaced by the current one. Other tokens (restricted data tokens) are
+left alone.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Pattern, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Pattern, Tuple
 from urllib.parse import urlsplit
 
 from airbyte_cdk.sources.streams.call_rate import AbstractAPIBudget
 
+from .auth import TOKEN_HEADER, LwaTokenProvider
+
 logger = logging.getLogger("airbyte")
 
 RATE_HEADER = "x-amzn-RateLimit-Limit"
-# Sending at exactly the advertised rate meets the server's bucket with no slack; network jitter then
-# turns into 429s. A few percent below the rate costs little and keeps the connector's own 429s at zero.
-SAFETY_FACTOR = 0.95
+# How late a request may reach Amazon without meeting an empty bucket (sets the margin in tokens).
+JITTER_TOLERANCE_SECONDS = 0.25
+# Amazon advertises rates rounded to about three digits (0.0167 for one a minute): pacing at 99.5 % of
+# the advertised rate never outruns the real one, and costs 0.5 % where the limit binds.
+RATE_ROUNDING_FACTOR = 0.995
+PRIORITY_PARTITION_GENERATION = 1
+PRIORITY_RECORDS = 0
+# Refill arithmetic in floats can end a hair below a whole token after waiting exactly long enough.
+_TOKEN_EPSILON = 1e-9
 
 
 @dataclass(frozen=True)
@@ -84,56 +114,129 @@ def match_operation(method: str, url: str) -> Optional[Operation]:
 
 
 class TokenBucket:
-    """Reservation-style token bucket: a caller reserves the next slot under the lock and sleeps outside it."""
+    """A token bucket that callers wait on, highest priority first, then in arrival order.
 
-    def __init__(self, rate: float, burst: int, clock=time.monotonic, sleep=time.sleep) -> None:
+    `wait(condition, seconds)` blocks the caller (the condition's lock is held; None means until
+    notified); tests pass one that advances a fake clock instead.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        clock: Callable[[], float] = time.monotonic,
+        wait: Optional[Callable[[threading.Condition, Optional[float]], None]] = None,
+    ) -> None:
         self._rate = rate
         self._burst = float(burst)
-        self._tokens = float(burst)
+        self._margin = self._margin_for(rate)
+        self._tokens = self._capacity = self._burst - self._margin
         self._clock = clock
-        self._sleep = sleep
+        self._wait = wait or (lambda condition, seconds: condition.wait(seconds))
         self._updated = clock()
-        self._lock = threading.Lock()
+        self._condition = threading.Condition(threading.Lock())
+        self._waiting: List[Tuple[int, int]] = []  # heap of (-priority, arrival number)
+        self._arrivals = itertools.count()
         self.learned_rate: Optional[float] = None
 
     @property
     def rate(self) -> float:
         return self._rate
 
+    @property
+    def capacity(self) -> float:
+        return self._capacity
+
+    @property
+    def margin(self) -> float:
+        return self._margin
+
+    def _margin_for(self, rate: float) -> float:
+        return min(max(1.0, rate * JITTER_TOLERANCE_SECONDS), max(0.0, self._burst - 1.0))
+
+    @property
+    def waiters(self) -> int:
+        with self._condition:
+            return len(self._waiting)
+
+    def seconds_until_token(self) -> float:
+        """How long a caller arriving now with no one ahead would wait (takes nothing)."""
+        with self._condition:
+            self._refill(self._clock())
+            return max(0.0, (1.0 - self._tokens) / self._pace())
+
+    def _pace(self) -> float:
+        return self._rate * RATE_ROUNDING_FACTOR
+
     def _refill(self, now: float) -> None:
-        self._tokens = min(self._burst, self._tokens + (now - self._updated) * self._rate * SAFETY_FACTOR)
+        self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self._pace())
         self._updated = now
 
-    def reserve(self) -> float:
-        """Take one token; return how long the caller must wait before sending."""
-        with self._lock:
-            now = self._clock()
-            self._refill(now)
-            self._tokens -= 1.0
-            if self._tokens >= 0:
-                return 0.0
-            return -self._tokens / (self._rate * SAFETY_FACTOR)
-
-    def acquire(self) -> float:
-        wait = self.reserve()
-        if wait > 0:
-            self._sleep(wait)
-        return wait
+    def acquire(self, priority: int = PRIORITY_RECORDS) -> float:
+        """Take one token, waiting for it if needed; return the seconds waited."""
+        started = self._clock()
+        with self._condition:
+            ticket = (-priority, next(self._arrivals))
+            heapq.heappush(self._waiting, ticket)
+            try:
+                while True:
+                    now = self._clock()
+                    self._refill(now)
+                    if self._waiting[0] != ticket:
+                        self._wait(self._condition, None)
+                        continue
+                    if self._tokens >= 1.0 - _TOKEN_EPSILON:
+                        self._tokens -= 1.0
+                        heapq.heappop(self._waiting)
+                        self._condition.notify_all()  # the next waiter becomes first
+                        return now - started
+                    self._wait(self._condition, (1.0 - self._tokens) / self._pace())
+            except BaseException:
+                if ticket in self._waiting:
+                    self._waiting.remove(ticket)
+                    heapq.heapify(self._waiting)
+                    self._condition.notify_all()
+                raise
 
     def set_rate(self, rate: float) -> None:
         if rate <= 0:
             return
-        with self._lock:
-            self._refill(self._clock())
-            if self.learned_rate is None or abs(rate - self._rate) > 1e-9:
-                self._rate = rate
+        with self._condition:
             self.learned_rate = rate
+            if rate == self._rate:
+                return  # the usual case: every response repeats the rate, nobody needs waking
+            self._refill(self._clock())
+            self._rate = rate
+            margin = self._margin_for(rate)
+            self._tokens -= margin - self._margin
+            self._margin, self._capacity = margin, self._burst - margin
+            self._condition.notify_all()  # the first waiter's wait was computed at the old rate
 
     def on_throttled(self) -> None:
-        """The server's bucket is empty: ours must be too, so the next caller waits a full interval."""
-        with self._lock:
+        """Amazon's bucket was empty: empty ours and restore the margin (one more interval) before
+        the next request."""
+        with self._condition:
             self._refill(self._clock())
-            self._tokens = min(self._tokens, 0.0)
+            self._tokens = min(self._tokens, 0.0) - self._margin
+
+
+try:  # where the CDK's worker threads generate a stream's partitions (reading parent streams)
+    from airbyte_cdk.sources.streams.concurrent.partition_enqueuer import PartitionEnqueuer
+
+    _PARTITION_GENERATION_CODE = PartitionEnqueuer.generate_partitions.__code__
+except (ImportError, AttributeError):  # another CDK layout: no priority, plain arrival order
+    _PARTITION_GENERATION_CODE = None
+
+
+def caller_priority() -> int:
+    """PRIORITY_PARTITION_GENERATION if this thread is generating partitions (a parent read whose
+    records become requests of a child stream), else PRIORITY_RECORDS."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is _PARTITION_GENERATION_CODE:
+            return PRIORITY_PARTITION_GENERATION
+        frame = frame.f_back
+    return PRIORITY_RECORDS
 
 
 class SpApiRateLimits(AbstractAPIBudget):
@@ -142,9 +245,15 @@ class SpApiRateLimits(AbstractAPIBudget):
     _registry: Dict[Tuple[str, str], "SpApiRateLimits"] = {}
     _registry_lock = threading.Lock()
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        current_token: Optional[Callable[[], str]] = None,
+        new_bucket: Callable[[Operation], TokenBucket] = lambda operation: TokenBucket(operation.rate, operation.burst),
+    ) -> None:
+        self._new_bucket = new_bucket
         self._buckets: Dict[str, TokenBucket] = {}
         self._lock = threading.Lock()
+        self._current_token = current_token  # the sync's LWA access token, renewed as it nears expiry
         self.throttled: Dict[str, int] = {}
         self.requests: Dict[str, int] = {}
 
@@ -155,14 +264,14 @@ class SpApiRateLimits(AbstractAPIBudget):
         with cls._registry_lock:
             limits = cls._registry.get(key)
             if limits is None:
-                limits = cls._registry[key] = cls()
+                limits = cls._registry[key] = cls(current_token=lambda: LwaTokenProvider.for_config(config).access_token())
             return limits
 
     def bucket(self, operation: Operation) -> TokenBucket:
         with self._lock:
             bucket = self._buckets.get(operation.name)
             if bucket is None:
-                bucket = self._buckets[operation.name] = TokenBucket(operation.rate, operation.burst)
+                bucket = self._buckets[operation.name] = self._new_bucket(operation)
             return bucket
 
     # AbstractAPIBudget -------------------------------------------------------------------------
@@ -172,7 +281,13 @@ class SpApiRateLimits(AbstractAPIBudget):
             return  # not an SP-API operation (LWA, presigned document download)
         with self._lock:
             self.requests[operation.name] = self.requests.get(operation.name, 0) + 1
-        self.bucket(operation).acquire()
+        stamped = request.headers.get(TOKEN_HEADER) if self._current_token is not None else None
+        carries_lwa_token = stamped is not None and stamped == self._current_token()
+        waited = self.bucket(operation).acquire(caller_priority())
+        if carries_lwa_token and waited > 0:
+            current = self._current_token()
+            if current != stamped:
+                request.headers[TOKEN_HEADER] = current
 
     def get_matching_policy(self, request: Any) -> None:
         return None
