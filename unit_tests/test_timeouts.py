@@ -19,32 +19,10 @@ from source_amazon_seller_partner.components.config import normalize_config
 from source_amazon_seller_partner.components.rate_limits import SpApiRateLimits
 from source_amazon_seller_partner.components.reports import JobSettings
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
+from unit_tests.mock_api import API, LWA, US
+from unit_tests.mock_api import config as mock_config
 
-API = "https://sp.test"
-LWA = "https://lwa.test/auth/o2/token"
-US = "ATVPDKIKX0DER"
 INVENTORY = f"{API}/fba/inventory/v1/summaries"
-
-
-@pytest.fixture(autouse=True)
-def fresh_shared_state():
-    LwaTokenProvider._registry.clear()
-    RestrictedDataTokens._registry.clear()
-    SpApiRateLimits._registry.clear()
-
-
-def raw_config(**extra: Any) -> Dict[str, Any]:
-    return {
-        "aws_environment": "PRODUCTION",
-        "region": "US",
-        "account_type": "Seller",
-        "lwa_app_id": "amzn1.application-oa2-client.unit",
-        "lwa_client_secret": "unit-client-secret",
-        "refresh_token": "Atzr|unit-refresh-token",
-        "api_url": API,
-        "lwa_url": LWA,
-        **extra,
-    }
 
 
 def requesters(node: Any) -> Iterator[Dict[str, Any]]:
@@ -67,7 +45,7 @@ def manifest_requesters(config: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 def test_every_requester_of_the_manifest_has_connect_and_read_timeouts():
-    found = manifest_requesters(raw_config())
+    found = manifest_requesters(mock_config())
     assert len(found) >= 40  # every REST stream, finance event streams included
     for requester in found:
         assert 0 < requester.get("connect_timeout_in_seconds", 0) <= 30, requester.get("path")
@@ -75,14 +53,14 @@ def test_every_requester_of_the_manifest_has_connect_and_read_timeouts():
 
 
 def test_the_hidden_read_timeout_reaches_every_requester_and_the_client():
-    config = raw_config(_read_timeout_seconds=0.5)
+    config = mock_config(_read_timeout_seconds=0.5)
     assert {r["read_timeout_in_seconds"] for r in manifest_requesters(config)} == {0.5}
     assert SpApiClient(normalize_config(config))._timeouts == (10.0, 0.5)
-    assert SpApiClient(normalize_config(raw_config()))._timeouts == (10.0, 120.0)
+    assert SpApiClient(normalize_config(mock_config()))._timeouts == (10.0, 120.0)
 
 
 def test_client_calls_and_downloads_carry_both_timeouts():
-    spapi = SpApiClient(normalize_config(raw_config()))
+    spapi = SpApiClient(normalize_config(mock_config()))
     with requests_mock.Mocker() as mock:
         mock.post(LWA, json={"access_token": "Atza|unit", "expires_in": 3600})
         mock.get(f"{API}/reports/2021-06-30/reports/1", json={"processingStatus": "DONE"})
@@ -96,7 +74,7 @@ def test_client_calls_and_downloads_carry_both_timeouts():
 
 
 def test_lwa_and_restricted_data_token_calls_carry_both_timeouts():
-    config = normalize_config(raw_config())
+    config = normalize_config(mock_config())
     with requests_mock.Mocker() as mock:
         mock.post(LWA, json={"access_token": "Atza|unit", "expires_in": 3600})
         mock.post(f"{API}/tokens/2021-03-01/restrictedDataToken", json={"restrictedDataToken": "Atz.sprdt|unit", "expiresIn": 3600})
@@ -125,7 +103,7 @@ def pauses(monkeypatch) -> List[float]:
     ids=["500", "503", "connection error", "read timeout", "body cut"],
 )
 def test_client_retries_end_after_max_attempts_and_max_time(answer, pauses):
-    spapi = SpApiClient(normalize_config(raw_config()))
+    spapi = SpApiClient(normalize_config(mock_config()))
     with requests_mock.Mocker() as mock:
         mock.post(LWA, json={"access_token": "Atza|unit", "expires_in": 3600})
         calls = mock.get(f"{API}/reports/2021-06-30/reports/1", **answer)
@@ -136,7 +114,7 @@ def test_client_retries_end_after_max_attempts_and_max_time(answer, pauses):
 
 
 def test_client_gives_up_on_endless_throttling(monkeypatch):
-    spapi = SpApiClient(normalize_config(raw_config()))
+    spapi = SpApiClient(normalize_config(mock_config()))
     paced: List[str] = []  # every attempt asks the operation's bucket for a slot (recorded, not waited)
     monkeypatch.setattr(SpApiRateLimits, "acquire_call", lambda self, request, block=True, timeout=None: paced.append(request.url))
     with requests_mock.Mocker() as mock:
@@ -171,7 +149,7 @@ def test_manifest_error_handlers_bound_their_retries():
             for value in node:
                 walk(value)
 
-    walk(SourceAmazonSellerPartner(config=raw_config())._source_config)
+    walk(SourceAmazonSellerPartner(config=mock_config())._source_config)
     assert handlers
     for handler in handlers:
         retries = handler.get("max_retries")
@@ -189,7 +167,7 @@ def test_a_declarative_stream_stops_retrying_and_fails_alone(status, monkeypatch
     # The CDK's backoff sleeps are recorded, not slept; short waits (its own queue polling) still happen.
     monkeypatch.setattr(time, "sleep", lambda s: slept.append(s) if s >= 1 else real_sleep(s))
     monkeypatch.setattr(SpApiRateLimits, "acquire_call", lambda self, request, block=True, timeout=None: None)
-    config = raw_config()
+    config = mock_config()
     catalog = ConfiguredAirbyteCatalogSerializer.load({"streams": [{
         "stream": {"name": "FbaInventorySummaries", "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
         "sync_mode": "full_refresh", "destination_sync_mode": "append"}]})
@@ -207,9 +185,9 @@ def test_a_declarative_stream_stops_retrying_and_fails_alone(status, monkeypatch
 
 
 def test_report_polling_has_an_end():
-    default = JobSettings.from_config(normalize_config(raw_config()))
+    default = JobSettings.from_config(normalize_config(mock_config()))
     assert 0 < default.wait_timeout_seconds <= 24 * 3600
     assert 0 < default.poll_max_seconds <= 300
-    assert JobSettings.from_config(normalize_config(raw_config(report_wait_timeout_minutes=2))).wait_timeout_seconds == 120
+    assert JobSettings.from_config(normalize_config(mock_config(report_wait_timeout_minutes=2))).wait_timeout_seconds == 120
     # that the wait really ends there: test_reports.py::test_a_report_still_in_progress_at_the_timeout_fails_the_window_as_transient
     # and integration_tests/test_faults.py ("report stuck past the timeout")
