@@ -21,6 +21,7 @@ from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .config import ConfigError
+from .per_sync import PerSyncRegistry, account_key
 
 logger = logging.getLogger("airbyte")
 
@@ -44,8 +45,7 @@ _LWA_ERROR_ADVICE = {
 class LwaTokenProvider:
     """Fetches and caches one access token; safe to call from many threads."""
 
-    _registry: Dict[Tuple[str, str, str], "LwaTokenProvider"] = {}
-    _registry_lock = threading.Lock()
+    _registry = PerSyncRegistry()
 
     def __init__(self, lwa_url: str, client_id: str, client_secret: str, refresh_token: str) -> None:
         self._lwa_url = lwa_url
@@ -65,12 +65,9 @@ class LwaTokenProvider:
     def for_config(cls, config: Mapping[str, Any]) -> "LwaTokenProvider":
         """The provider shared by every component of this sync (same LWA endpoint and credentials)."""
         key = (config["_lwa_url"], config["lwa_app_id"], config["refresh_token"])
-        with cls._registry_lock:
-            provider = cls._registry.get(key)
-            if provider is None:
-                provider = cls(config["_lwa_url"], config["lwa_app_id"], config["lwa_client_secret"], config["refresh_token"])
-                cls._registry[key] = provider
-            return provider
+        return cls._registry.get(
+            key, lambda: cls(config["_lwa_url"], config["lwa_app_id"], config["lwa_client_secret"], config["refresh_token"])
+        )
 
     def access_token(self) -> str:
         with self._lock:
@@ -182,8 +179,7 @@ class RestrictedDataTokens:
     restricted role), streams fall back to the plain token, which returns the data without PII.
     """
 
-    _registry: Dict[Tuple[str, str], "RestrictedDataTokens"] = {}
-    _registry_lock = threading.Lock()
+    _registry = PerSyncRegistry()
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self._api_url = config["_api_url"]
@@ -195,12 +191,7 @@ class RestrictedDataTokens:
 
     @classmethod
     def for_config(cls, config: Mapping[str, Any]) -> "RestrictedDataTokens":
-        key = (config["_api_url"], config["refresh_token"])
-        with cls._registry_lock:
-            tokens = cls._registry.get(key)
-            if tokens is None:
-                tokens = cls._registry[key] = cls(config)
-            return tokens
+        return cls._registry.get(account_key(config), lambda: cls(config))
 
     def token_for(self, path: str, data_elements: Optional[list] = None) -> Optional[str]:
         """An RDT for this generic path, or None when Amazon refuses one (then use the LWA token)."""

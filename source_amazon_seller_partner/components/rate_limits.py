@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 from airbyte_cdk.sources.streams.call_rate import AbstractAPIBudget
 
 from .auth import TOKEN_HEADER, LwaTokenProvider
+from .per_sync import PerSyncRegistry, account_key
 
 logger = logging.getLogger("airbyte")
 
@@ -242,8 +243,7 @@ def caller_priority() -> int:
 class SpApiRateLimits(AbstractAPIBudget):
     """The per-sync registry of buckets, keyed by operation name; an API budget for the CDK's LimiterSession."""
 
-    _registry: Dict[Tuple[str, str], "SpApiRateLimits"] = {}
-    _registry_lock = threading.Lock()
+    _registry = PerSyncRegistry()
 
     def __init__(
         self,
@@ -259,13 +259,7 @@ class SpApiRateLimits(AbstractAPIBudget):
 
     @classmethod
     def for_config(cls, config: Mapping[str, Any]) -> "SpApiRateLimits":
-        # Amazon counts per selling partner and app: the refresh token stands for both.
-        key = (config["_api_url"], config["refresh_token"])
-        with cls._registry_lock:
-            limits = cls._registry.get(key)
-            if limits is None:
-                limits = cls._registry[key] = cls(current_token=lambda: LwaTokenProvider.for_config(config).access_token())
-            return limits
+        return cls._registry.get(account_key(config), lambda: cls(current_token=lambda: LwaTokenProvider.for_config(config).access_token()))
 
     def bucket(self, operation: Operation) -> TokenBucket:
         with self._lock:
