@@ -103,7 +103,7 @@ def _emit_all(records, stream_name: str, schema: dict) -> int:
     from airbyte_cdk.entrypoint import AirbyteEntrypoint
     from airbyte_cdk.sources.utils.record_helper import stream_data_to_airbyte_message
 
-    from source_amazon_seller_partner.components.decoders import make_caster
+    from source_amazon_seller_partner.decoding import make_caster
 
     cast = make_caster(schema)
     to_message = stream_data_to_airbyte_message
@@ -131,7 +131,7 @@ def scenario_baseline_tsv(path: str) -> int:
 
 
 def scenario_decode_tsv(path: str) -> int:
-    from source_amazon_seller_partner.components.decoders import (
+    from source_amazon_seller_partner.decoding import (
         charset_from_content_type,
         iter_tsv_records,
         open_text_stream,
@@ -146,7 +146,7 @@ def scenario_decode_tsv(path: str) -> int:
 
 
 def scenario_decode_cast_tsv(path: str) -> int:
-    from source_amazon_seller_partner.components.decoders import (
+    from source_amazon_seller_partner.decoding import (
         charset_from_content_type,
         iter_tsv_records,
         make_caster,
@@ -164,7 +164,7 @@ def scenario_decode_cast_tsv(path: str) -> int:
 
 
 def scenario_connector_tsv(path: str) -> int:
-    from source_amazon_seller_partner.components.decoders import (
+    from source_amazon_seller_partner.decoding import (
         charset_from_content_type,
         iter_tsv_records,
         open_text_stream,
@@ -177,7 +177,7 @@ def scenario_connector_tsv(path: str) -> int:
 
 
 def scenario_connector_json(path: str) -> int:
-    from source_amazon_seller_partner.components.decoders import iter_json_records
+    from source_amazon_seller_partner.decoding import iter_json_records
 
     schema = {"type": "object", "properties": {
         "parentAsin": {"type": ["null", "string"]}, "childAsin": {"type": ["null", "string"]},
@@ -203,7 +203,7 @@ def run_child(scenario: str, path: str) -> None:
 
     # imports happen outside the timed part, as in a running sync
     if scenario != "baseline_tsv":
-        import source_amazon_seller_partner.components.decoders  # noqa: F401
+        import source_amazon_seller_partner.decoding  # noqa: F401
     if scenario.startswith("connector"):
         import airbyte_cdk.entrypoint  # noqa: F401
         import airbyte_cdk.sources.utils.record_helper  # noqa: F401

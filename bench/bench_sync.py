@@ -415,9 +415,9 @@ class Bench:
 
 
 def spec_default(key: str) -> Any:
-    from source_amazon_seller_partner.source import load_manifest
+    from source_amazon_seller_partner.catalog.manifest import assemble_manifest
 
-    return load_manifest()["spec"]["connection_specification"]["properties"][key].get("default")
+    return assemble_manifest()["spec"]["connection_specification"]["properties"][key].get("default")
 
 
 def default_streams() -> List[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Mapping, Optional, Sequence
 
-from source_amazon_seller_partner.components.report_catalog import ReportStreamSpec, load_report_catalog
+from source_amazon_seller_partner.catalog.reports import ReportStreamSpec, load_report_catalog
 
 # REST streams that show the main areas: orders, finances, inventory, the account itself.
 DEFAULT_REST_STREAMS: List[str] = [

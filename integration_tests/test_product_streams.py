@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
@@ -16,8 +17,9 @@ from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.models.outcome import ExpectedOutcome
 
 from integration_tests.acceptance_configs import running_emulator_config
-from source_amazon_seller_partner.source import PACKAGE_DIR, SourceAmazonSellerPartner
+from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 
+SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "source_amazon_seller_partner" / "schemas"
 LISTINGS_REPORT = "GET_MERCHANT_LISTINGS_ALL_DATA"
 PRODUCT_STREAMS = ["ListingsItems", "CatalogItems", "Products"]
 # region -> the small profile's seller marketplaces served by that region's endpoint
@@ -77,7 +79,7 @@ def test_product_streams_equal_the_dataset_and_each_other(emulator, region):
                           PRODUCT_STREAMS + ["FbaInventorySummaries", LISTINGS_REPORT])
     assert not output.errors
     for stream in PRODUCT_STREAMS:
-        validator = Draft7Validator(json.loads((PACKAGE_DIR / "schemas" / f"{stream}.json").read_text()))
+        validator = Draft7Validator(json.loads((SCHEMAS_DIR / f"{stream}.json").read_text()))
         problems = [e.message for r in records_of(output, stream) for e in validator.iter_errors(r)]
         assert problems == [], f"{stream}: {problems[:3]}"
 

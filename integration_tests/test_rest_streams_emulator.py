@@ -11,19 +11,12 @@ from airbyte_cdk.test.entrypoint_wrapper import read
 
 from integration_tests.acceptance_configs import emulator_config
 from integration_tests.sp_api_emulator import financial_event_key
-from source_amazon_seller_partner.components.auth import LwaTokenProvider
-from source_amazon_seller_partner.components.rate_limits import SpApiRateLimits
+from source_amazon_seller_partner.catalog.finance_streams import financial_event_types
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 
 US, CA = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"
-FINANCE_STREAMS = json.load(open("source_amazon_seller_partner/financial_event_types.json"))
+FINANCE_STREAMS = financial_event_types()
 ADDED_EVENT_FIELDS = {"event_id", "event_type", "marketplace_id"}
-
-
-@pytest.fixture(autouse=True)
-def separate_syncs():
-    LwaTokenProvider._registry.clear()
-    SpApiRateLimits._registry.clear()
 
 
 def sync(config, names, state=None):
@@ -89,8 +82,6 @@ def test_incremental_sync_delivers_changed_orders(make_emulator):
     first, output = sync(config, ["Orders", "OrderItems"])
     state = [message.state for message in output.state_messages]
     changed = emulator.mutate(orders=4, marketplace_id=US) + emulator.mutate(orders=3, marketplace_id=CA)
-    LwaTokenProvider._registry.clear()
-    SpApiRateLimits._registry.clear()
     second, _ = sync(config, ["Orders", "OrderItems"], state=state)
     delivered = {r["AmazonOrderId"]: r for r in second["Orders"]}
     assert set(changed) <= set(delivered)

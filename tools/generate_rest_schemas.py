@@ -29,7 +29,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = REPO_ROOT / "source_amazon_seller_partner"
 SCHEMAS_DIR = PACKAGE_DIR / "schemas"
-EVENT_TYPES_FILE = PACKAGE_DIR / "financial_event_types.json"
+EVENT_TYPES_FILE = PACKAGE_DIR / "catalog" / "financial_event_types.json"
 DEFAULT_MODELS_DIR = Path(os.environ.get("SPAPI_MODELS_DIR", "/work/shared/spapi-models/models"))
 
 ORDERS_MODEL = "orders-api-model/ordersV0.json"

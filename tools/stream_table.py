@@ -74,7 +74,7 @@ def _manifest_streams(resolved_manifest: Mapping[str, Any]) -> Iterator[Mapping[
 
 def _operation(stream: Mapping[str, Any]) -> Optional[str]:
     """'getOrders (GET /orders/v0/orders)' for a stream with a plain requester, else None."""
-    from source_amazon_seller_partner.components.rate_limits import match_operation
+    from source_amazon_seller_partner.rate_limits import match_operation
 
     requester = (stream.get("retriever") or {}).get("requester") or {}
     path = requester.get("path")
@@ -121,7 +121,7 @@ def _join(paths: Optional[List[List[str]]]) -> str:
 
 def build_rows(discovered_by_account: Optional[Mapping[str, Tuple[Any, Any]]] = None) -> List[StreamRow]:
     """One row per discovered stream, seller streams first (pass discover_all()'s result to reuse it)."""
-    from source_amazon_seller_partner.components.report_catalog import load_report_catalog
+    from source_amazon_seller_partner.catalog.reports import load_report_catalog
 
     reports = {spec.name: spec for spec in load_report_catalog()}
     discovered: Dict[str, Dict[str, Any]] = {}

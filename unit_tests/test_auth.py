@@ -3,8 +3,8 @@ import time
 import pytest
 import requests_mock
 
-from source_amazon_seller_partner.components.auth import LwaTokenProvider
-from source_amazon_seller_partner.components.config import ConfigError
+from source_amazon_seller_partner.auth import LwaTokenProvider
+from source_amazon_seller_partner.errors import ConfigError
 
 LWA = "https://lwa.test/auth/o2/token"
 

@@ -2,7 +2,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from source_amazon_seller_partner.components.config import ConfigError, normalize_config
+from source_amazon_seller_partner.config import normalize_config
+from source_amazon_seller_partner.errors import ConfigError
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=timezone.utc)
 BASE = {

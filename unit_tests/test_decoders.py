@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 import requests
 
-from source_amazon_seller_partner.components.decoders import (
+from source_amazon_seller_partner.decoding import (
     MalformedDocumentError,
     TruncatedDocumentError,
     UnknownCharsetError,

@@ -60,9 +60,9 @@ def rows(discovered):
 
 @pytest.fixture(scope="module")
 def spec() -> Dict:
-    from source_amazon_seller_partner.source import load_manifest
+    from source_amazon_seller_partner.catalog.manifest import assemble_manifest
 
-    return load_manifest()["spec"]["connection_specification"]
+    return assemble_manifest()["spec"]["connection_specification"]
 
 
 # ------------------------------------------------------------------------------------ stream table
@@ -187,7 +187,7 @@ def test_docs_page_has_airbytes_sections():
 
 def test_demo_streams_are_the_documented_ones(discovered):
     from demo import streams as demo_streams
-    from source_amazon_seller_partner.components.report_catalog import load_report_catalog
+    from source_amazon_seller_partner.catalog.reports import load_report_catalog
 
     quick_start = section(README, "Quick start: `make demo`")
     seller_streams = {stream.name for stream in discovered["Seller"][1].streams}

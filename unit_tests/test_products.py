@@ -12,9 +12,7 @@ from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer, FailureType
 from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.test.models.outcome import ExpectedOutcome
 
-from source_amazon_seller_partner.components import products
-from source_amazon_seller_partner.components.client import SpApiClient
-from source_amazon_seller_partner.components.config import normalize_config
+from source_amazon_seller_partner import products
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 from unit_tests.mock_api import API, CA, LWA, SELLER, US, config
 
@@ -280,10 +278,10 @@ def test_products_call_pattern_per_page_of_20_skus():
 def test_products_are_emitted_page_by_page():
     """Records of a page leave before the next listings page is requested (nothing is buffered beyond a page)."""
     fake = FakeSeller({US: rows(50, "US")})
-    cfg = normalize_config(config())
+    transport = SourceAmazonSellerPartner(config=config()).context.transport("Products", {})
     with requests_mock.Mocker() as mock:
         fake.install(mock)
-        generator = products.products_of_marketplace(SpApiClient(cfg), SELLER, US)
+        generator = products.products_of_marketplace(transport, SELLER, US)
         first_page = [next(generator) for _ in range(20)]
         assert fake.events == ["listings:0", "catalog:20", "fba:20"]
         rest = list(generator)
@@ -301,9 +299,9 @@ def test_access_denied_names_the_role():
 
 
 def test_catalog_batches_never_exceed_amazons_identifier_limit():
-    cfg = normalize_config(config())
+    transport = SourceAmazonSellerPartner(config=config()).context.transport("CatalogItems", {})
     with pytest.raises(ValueError):
-        list(products.catalog_items(SpApiClient(cfg), US, [f"B0{i:08d}" for i in range(21)], ("identifiers",)))
+        list(products.catalog_items(transport, US, [f"B0{i:08d}" for i in range(21)], ("identifiers",)))
 
 
 def test_merchant_quantity_ignores_amazon_channels():

@@ -6,7 +6,7 @@ import pytest
 import requests
 from airbyte_cdk.sources.streams.concurrent.partition_enqueuer import PartitionEnqueuer
 
-from source_amazon_seller_partner.components.rate_limits import (
+from source_amazon_seller_partner.rate_limits import (
     JITTER_TOLERANCE_SECONDS,
     PRIORITY_PARTITION_GENERATION,
     PRIORITY_RECORDS,

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator, FormatChecker
 
-from source_amazon_seller_partner.components.report_catalog import CATALOG_PATH, load_report_catalog
+from source_amazon_seller_partner.catalog.reports import CATALOG_PATH, load_report_catalog
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "source_amazon_seller_partner"
 SCHEMA_DIR = PACKAGE_DIR / "schemas"

@@ -9,7 +9,6 @@ import json
 import logging
 import threading
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -21,9 +20,11 @@ from airbyte_cdk.sources.streams.concurrent.cursor import CursorField
 from airbyte_cdk.sources.types import StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_amazon_seller_partner.components.config import normalize_config
-from source_amazon_seller_partner.components.report_catalog import load_report_catalog
-from source_amazon_seller_partner.components.reports import JobSettings, RecentReports, ReportRetriever
+from source_amazon_seller_partner.catalog.reports import load_report_catalog
+from source_amazon_seller_partner.reports.listing import RecentReports
+from source_amazon_seller_partner.reports.retriever import ReportRetriever
+from source_amazon_seller_partner.reports.settings import JobSettings
+from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 
 API = "https://sp.test"
 LWA = "https://lwa.test/auth/o2/token"
@@ -51,15 +52,15 @@ def orders_tsv(encoding: str = "cp1252") -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
 
-def make_config(**overrides: Any) -> Dict[str, Any]:
+def make_sync(**overrides: Any) -> SourceAmazonSellerPartner:
+    """One sync's source (its config and context) against the mocked API."""
     raw: Dict[str, Any] = {
         "aws_environment": "PRODUCTION",
         "region": "US",
         "account_type": "Seller",
         "lwa_app_id": "amzn1.application-oa2-client.test",
         "lwa_client_secret": "test-client-secret",
-        # a fresh token per test: the token buckets are shared per (endpoint, refresh token)
-        "refresh_token": f"Atzr|test-{uuid.uuid4()}",
+        "refresh_token": "Atzr|test-refresh-token",
         "api_url": API,
         "lwa_url": LWA,
         "replication_start_date": "2026-09-01T00:00:00Z",
@@ -68,7 +69,7 @@ def make_config(**overrides: Any) -> Dict[str, Any]:
         "_report_wait_timeout_seconds": 5,
     }
     raw.update(overrides)
-    return normalize_config(raw, known_report_names=[s.report_type for s in load_report_catalog()])
+    return SourceAmazonSellerPartner(config=raw)
 
 
 class RecordingCursor:
@@ -83,8 +84,8 @@ class RecordingCursor:
         self.observed.append(dict(record))
 
 
-def retriever(config: Dict[str, Any], stream: str = ORDERS) -> ReportRetriever:
-    return ReportRetriever(config=config, parameters={}, name=stream, cursor=RecordingCursor())
+def retriever(sync: SourceAmazonSellerPartner, stream: str = ORDERS) -> ReportRetriever:
+    return ReportRetriever(config=sync._config, parameters={}, name=stream, cursor=RecordingCursor(), context=sync.context)
 
 
 def schema_of(stream: str) -> Dict[str, Any]:
@@ -95,8 +96,8 @@ def window(start: str = START, end: str = END, marketplace: str = US) -> StreamS
     return StreamSlice(partition={"marketplace_id": marketplace}, cursor_slice={"start_time": start, "end_time": end})
 
 
-def read(config: Dict[str, Any], stream: str = ORDERS, stream_slice: Optional[StreamSlice] = None) -> List[Dict[str, Any]]:
-    job = retriever(config, stream)
+def read(sync: SourceAmazonSellerPartner, stream: str = ORDERS, stream_slice: Optional[StreamSlice] = None) -> List[Dict[str, Any]]:
+    job = retriever(sync, stream)
     return list(job.read_records(schema_of(stream), stream_slice or window()))
 
 
@@ -149,7 +150,7 @@ def mocker():
 
 def test_create_report_body_has_window_marketplace_and_user_options(mocker):
     stream = "GET_LEDGER_SUMMARY_VIEW_DATA"
-    config = make_config(
+    config = make_sync(
         report_options_list=[
             {
                 "stream_name": "my_ledger",
@@ -185,14 +186,14 @@ def test_reports_dated_by_options_get_the_window_in_their_options(mocker):
     mocker.post(REPORTS, status_code=202, json={"reportId": "R1"})
     mock_report(mocker, "R1", [{"processingStatus": "CANCELLED"}])
 
-    assert read(make_config(), stream) == []
+    assert read(make_sync(), stream) == []
     body = created_reports(mocker)[0]
     assert body["reportOptions"] == {"couponStartDateFrom": body["dataStartTime"], "couponStartDateTo": body["dataEndTime"]}
 
 
 def test_options_entry_for_the_stream_name_wins_over_the_report_type_entry(mocker):
     stream = "GET_LEDGER_SUMMARY_VIEW_DATA"
-    config = make_config(
+    config = make_sync(
         report_options_list=[
             {"stream_name": "other", "report_name": stream, "options_list": [{"option_name": "aggregateByLocation", "option_value": "FC"}]},
             {"stream_name": stream, "report_name": stream, "options_list": [{"option_name": "aggregatedByTimePeriod", "option_value": "WEEKLY"}]},
@@ -210,7 +211,7 @@ def test_snapshot_reports_are_requested_without_dates(mocker):
     mock_listing(mocker)
     mocker.post(REPORTS, status_code=202, json={"reportId": "R1"})
     mock_report(mocker, "R1", [{"processingStatus": "CANCELLED"}])
-    read(make_config(), stream)
+    read(make_sync(), stream)
     assert created_reports(mocker) == [{"reportType": stream, "marketplaceIds": [US]}]
 
 
@@ -218,7 +219,7 @@ def test_snapshot_reports_are_requested_without_dates(mocker):
 
 
 def test_done_report_rows_are_typed_stamped_and_cp1252_text_is_intact(mocker):
-    config = make_config()
+    config = make_sync()
     mock_listing(mocker)
     mocker.post(REPORTS, status_code=202, json={"reportId": "R1"})
     mock_report(mocker, "R1", [{"processingStatus": "IN_QUEUE"}, {"processingStatus": "IN_PROGRESS"}, {"processingStatus": "DONE", "reportDocumentId": "D1"}])
@@ -255,12 +256,12 @@ def test_json_report_items_are_streamed_from_a_gzip_document(mocker):
     mock_report(mocker, "R1", [{"processingStatus": "DONE", "reportDocumentId": "D1"}])
     mock_document(mocker, "D1", [{"content": gzip.compress(json.dumps(document).encode())}], compression="GZIP")
 
-    records = read(make_config(), stream)
+    records = read(make_sync(), stream)
     assert [(r["date"], r["salesByDate"]["unitsOrdered"], r["marketplace_id"]) for r in records] == [("2026-10-01", 3, US), ("2026-10-02", 4, US)]
 
 
 def test_shift_jis_is_the_default_charset_for_japan(mocker):
-    config = make_config(region="JP")
+    config = make_sync(region="JP")
     jp = "A1VC38T7YXB528"
     body = ("amazon-order-id\tsku\tproduct-name\r\n503-1\tSKU-J\t\u65e5\u672c\u8a9e\u2460\r\n").encode("cp932")
     mock_listing(mocker)
@@ -287,7 +288,7 @@ def test_a_matching_recent_report_is_reused_and_no_report_is_created(mocker):
     mock_report(mocker, "MATCH", [{"processingStatus": "DONE", "reportDocumentId": "D1"}])
     mock_document(mocker, "D1", [{"content": orders_tsv()}])
 
-    records = read(make_config())
+    records = read(make_sync())
 
     assert len(records) == 3
     assert created_reports(mocker) == []
@@ -304,7 +305,7 @@ def test_a_pending_report_of_an_earlier_sync_is_resumed_not_requested_again(mock
          "dataStartTime": START, "dataEndTime": END, "createdTime": created_ago(600)},
     ]
     # reuse of DONE reports is off: a pending report for the same window is still resumed
-    config = make_config(report_reuse_max_age_minutes=0)
+    config = make_sync(report_reuse_max_age_minutes=0)
     mock_listing(mocker, listing)
     mock_report(mocker, "PENDING", [{"processingStatus": "IN_PROGRESS"}, {"processingStatus": "DONE", "reportDocumentId": "D1"}])
     mock_document(mocker, "D1", [{"content": orders_tsv()}])
@@ -315,7 +316,7 @@ def test_a_pending_report_of_an_earlier_sync_is_resumed_not_requested_again(mock
 
 
 def test_the_last_window_resumes_a_report_that_ends_at_an_earlier_syncs_now(mocker):
-    config = make_config(replication_end_date="2026-10-30T23:59:59Z")
+    config = make_sync(replication_end_date="2026-10-30T23:59:59Z")
     earlier_now = "2026-10-20T08:00:00Z"
     listing = [{"reportId": "EARLIER", "reportType": ORDERS, "marketplaceIds": [US], "processingStatus": "IN_QUEUE",
                 "dataStartTime": START, "dataEndTime": earlier_now, "createdTime": created_ago(300)}]
@@ -324,7 +325,7 @@ def test_the_last_window_resumes_a_report_that_ends_at_an_earlier_syncs_now(mock
     mock_document(mocker, "D1", [{"content": orders_tsv()}])
 
     job = retriever(config)
-    records = list(job.read_records(schema_of(ORDERS), window(START, config["_end_date"])))
+    records = list(job.read_records(schema_of(ORDERS), window(START, config._config["_end_date"])))
 
     assert created_reports(mocker) == []
     assert {r["dataEndTime"] for r in records} == {earlier_now}
@@ -339,7 +340,7 @@ def test_get_reports_follows_next_token_sent_alone(mocker):
     mock_report(mocker, "MATCH", [{"processingStatus": "DONE", "reportDocumentId": "D1"}])
     mock_document(mocker, "D1", [{"content": orders_tsv()}])
 
-    assert len(read(make_config())) == 3
+    assert len(read(make_sync())) == 3
     listing_calls = calls(mocker, "GET", REPORTS)
     assert len(listing_calls) == 2
     assert listing_calls[1].qs == {"nextToken": ["token+/=1"]}
@@ -348,10 +349,8 @@ def test_get_reports_follows_next_token_sent_alone(mocker):
 
 def test_report_types_waiting_together_share_one_listing_call(mocker):
     types = ["T_FIRST", "T_SECOND", "T_THIRD"]
-    config = make_config()
-    from source_amazon_seller_partner.components.client import SpApiClient
-
-    index = RecentReports(SpApiClient(config), JobSettings.from_config(config))
+    config = make_sync()
+    index = RecentReports(config.context.transport("listing", {}), JobSettings.from_config(config._config))
     first_call_entered = threading.Event()
 
     def listing(request, context):
@@ -379,13 +378,11 @@ def test_report_types_waiting_together_share_one_listing_call(mocker):
 
 
 def test_announced_report_types_are_listed_ten_per_call(mocker):
-    from source_amazon_seller_partner.components.reports import expect_report_types
-
-    config = make_config()
+    sync = make_sync()
     types = [f"T_{n:02d}" for n in range(23)]
-    expect_report_types(config, types)
+    index = sync.context.recent_reports
+    index.expect(types)
     mocker.get(REPORTS, json={"reports": []})
-    index = RecentReports.for_sync(config)
     for report_type in reversed(types):
         index.reports_of(report_type)
     listed = [r.qs["reportTypes"][0].split(",") for r in calls(mocker, "GET", REPORTS)]
@@ -401,7 +398,7 @@ def test_cancelled_report_yields_no_records_logs_why_and_completes_the_window(mo
     mock_listing(mocker)
     mocker.post(REPORTS, status_code=202, json={"reportId": "R1"})
     mock_report(mocker, "R1", [{"processingStatus": "IN_QUEUE"}, {"processingStatus": "CANCELLED"}])
-    job = retriever(make_config())
+    job = retriever(make_sync())
     with caplog.at_level(logging.INFO, logger="airbyte"):
         records = list(job.read_records(schema_of(ORDERS), window()))
     assert records == []
@@ -417,7 +414,7 @@ def test_fatal_twice_fails_with_amazons_reason_and_the_window(mocker, caplog):
     reason = '{"errorDetails": "This report cannot be generated for the requested period. Try a shorter range."}'
     mock_document(mocker, "DF1", [{"text": reason}])
     mock_document(mocker, "DF2", [{"text": reason}])
-    job = retriever(make_config())
+    job = retriever(make_sync())
 
     with caplog.at_level(logging.INFO, logger="airbyte"), pytest.raises(AirbyteTracedException) as failure:
         list(job.read_records(schema_of(ORDERS), window()))
@@ -438,7 +435,7 @@ def test_fatal_for_missing_access_is_a_config_error(mocker):
     mock_report(mocker, "F2", [{"processingStatus": "FATAL", "reportDocumentId": "DF2"}])
     mock_document(mocker, "DF2", [{"text": "Access to the requested report type is denied: the Brand Analytics role is required."}])
     with pytest.raises(AirbyteTracedException) as failure:
-        read(make_config())
+        read(make_sync())
     assert failure.value.failure_type == FailureType.config_error
     assert "Brand Analytics role is required" in failure.value.message
 
@@ -449,12 +446,12 @@ def test_fatal_then_done_after_the_cooldown_yields_the_records(mocker):
     mock_report(mocker, "F1", [{"processingStatus": "FATAL"}])
     mock_report(mocker, "R2", [{"processingStatus": "DONE", "reportDocumentId": "D2"}])
     mock_document(mocker, "D2", [{"content": orders_tsv()}])
-    assert len(read(make_config())) == 3
+    assert len(read(make_sync())) == 3
     assert len(created_reports(mocker)) == 2
 
 
 def test_a_report_still_in_progress_at_the_timeout_fails_the_window_as_transient(mocker, caplog):
-    config = make_config(_report_wait_timeout_seconds=0.3, _report_poll_first_seconds=0.05)
+    config = make_sync(_report_wait_timeout_seconds=0.3, _report_poll_first_seconds=0.05)
     mock_listing(mocker)
     mocker.post(REPORTS, status_code=202, json={"reportId": "SLOW"})
     mock_report(mocker, "SLOW", [{"processingStatus": "IN_PROGRESS"}])
@@ -495,7 +492,7 @@ def test_a_truncated_gzip_is_downloaded_again_without_duplicates(mocker):
     mock_report(mocker, "R1", [{"processingStatus": "DONE", "reportDocumentId": "D1"}])
     mock_document(mocker, "D1", [{"content": complete[:-12]}, {"content": complete}], compression="GZIP")
 
-    records = read(make_config())
+    records = read(make_sync())
 
     assert [r["amazon-order-id"] for r in records] == [row[0] for row in ORDER_ROWS]
     assert len(calls(mocker, "GET", f"{DOCUMENTS}/D1")) == 2  # a fresh presigned URL for the retry
@@ -507,7 +504,7 @@ def test_a_dropped_connection_is_downloaded_again(mocker):
     mocker.post(REPORTS, status_code=202, json={"reportId": "R1"})
     mock_report(mocker, "R1", [{"processingStatus": "DONE", "reportDocumentId": "D1"}])
     mock_document(mocker, "D1", [{"body": DroppingBody(body, 40)}, {"content": body}])
-    assert [r["sku"] for r in read(make_config())] == ["SKU-A", "SKU-B", "SKU-C"]
+    assert [r["sku"] for r in read(make_sync())] == ["SKU-A", "SKU-B", "SKU-C"]
 
 
 def test_presigned_urls_never_reach_logs_or_errors(mocker, caplog):
@@ -521,7 +518,7 @@ def test_presigned_urls_never_reach_logs_or_errors(mocker, caplog):
         compression="GZIP",
     )
     with caplog.at_level(logging.DEBUG), pytest.raises(AirbyteTracedException) as failure:
-        read(make_config())
+        read(make_sync())
 
     assert "could not be downloaded whole in 3 attempts" in failure.value.message
     # requests-mock's own debug lines stand in for the network here: they are not the connector's
@@ -532,7 +529,9 @@ def test_presigned_urls_never_reach_logs_or_errors(mocker, caplog):
 
 
 def test_urllib3_debug_lines_lose_the_presigned_query(caplog):
-    import source_amazon_seller_partner.components.reports  # noqa: F401  (installs the filter)
+    from source_amazon_seller_partner.reports.redaction import install_presigned_url_redactor
+
+    install_presigned_url_redactor()
 
     pool_logger = logging.getLogger("urllib3.connectionpool")
     with caplog.at_level(logging.DEBUG, logger="urllib3.connectionpool"):
@@ -560,7 +559,7 @@ def test_settlement_reports_are_listed_and_read_never_requested(mocker):
     header = "settlement-id\ttotal-amount\tcurrency\ttransaction-type\torder-id\r\n"
     mock_document(mocker, "DS1", [{"content": (header + "100\t10,50\tEUR\tOrder\t111-1\r\n").encode("cp1252")}])
     mock_document(mocker, "DS2", [{"content": (header + "200\t20.00\tEUR\tOrder\t111-2\r\n200\t\tEUR\tRefund\t111-3\r\n").encode("cp1252")}])
-    job = retriever(make_config(), stream)
+    job = retriever(make_sync(), stream)
     slice_ = StreamSlice(partition={}, cursor_slice={"start_time": "2026-09-01T00:00:00Z", "end_time": "2026-10-30T23:59:59Z"})
 
     records = list(job.read_records(schema_of(stream), slice_))
@@ -584,12 +583,10 @@ def test_state_advances_past_a_cancelled_window_in_a_real_read(mocker):
     from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
     from airbyte_cdk.test.entrypoint_wrapper import read as entrypoint_read
 
-    from source_amazon_seller_partner.source import SourceAmazonSellerPartner
-
     config = {
         "aws_environment": "PRODUCTION", "region": "US", "account_type": "Seller",
         "lwa_app_id": "amzn1.application-oa2-client.test", "lwa_client_secret": "test-client-secret",
-        "refresh_token": f"Atzr|test-{uuid.uuid4()}", "api_url": API, "lwa_url": LWA,
+        "refresh_token": "Atzr|test-refresh-token", "api_url": API, "lwa_url": LWA,
         "replication_start_date": "2026-10-01T00:00:00Z", "replication_end_date": "2026-10-20T00:00:00Z",
         "report_fatal_retry_cooldown_seconds": 0, "_report_poll_first_seconds": 0,
     }
@@ -615,12 +612,10 @@ def test_state_advances_past_a_cancelled_window_in_a_real_read(mocker):
 
 
 def _windows(config_overrides: Dict[str, Any], stream: str) -> List[tuple]:
-    from source_amazon_seller_partner.source import SourceAmazonSellerPartner
-
     raw = {
         "aws_environment": "PRODUCTION", "region": "US", "account_type": "Seller",
         "lwa_app_id": "amzn1.application-oa2-client.test", "lwa_client_secret": "test-client-secret",
-        "refresh_token": f"Atzr|test-{uuid.uuid4()}", "api_url": API, "lwa_url": LWA,
+        "refresh_token": "Atzr|test-refresh-token", "api_url": API, "lwa_url": LWA,
         "replication_start_date": "2026-06-03T05:00:00Z", "replication_end_date": "2026-09-30T12:00:00Z",
     }
     raw.update(config_overrides)
@@ -667,19 +662,17 @@ def test_snapshots_and_settlements_have_one_window():
 
 
 def test_vendor_configs_get_vendor_reports_and_seller_configs_seller_reports():
-    from source_amazon_seller_partner.components.report_catalog import report_stream_definitions
+    from source_amazon_seller_partner.catalog.report_streams import report_stream_definitions
 
     specs = load_report_catalog()
-    groups = report_stream_definitions(specs)
+    groups = report_stream_definitions(specs, {})
     by_condition = {group["condition"]: {s["name"] for s in group["streams"]} for group in groups}
     assert by_condition["{{ config.get('_is_vendor') }}"] == {s.name for s in specs if s.account_type == "vendor"}
     assert by_condition["{{ not config.get('_is_vendor') }}"] == {s.name for s in specs if s.account_type == "seller"}
 
 
 def test_two_streams_of_one_report_share_one_request():
-    from source_amazon_seller_partner.components.reports import JobSettings, RecentReports
-
-    index = RecentReports(client=None, settings=JobSettings.from_config(make_config()))
+    index = RecentReports(transport=None, settings=JobSettings.from_config(make_sync()._config))
     created = []
 
     def create():
@@ -706,6 +699,6 @@ def test_fatal_for_a_too_soon_identical_request_is_transient(mocker):
         mock_report(mocker, report_id, [{"processingStatus": "FATAL", "reportDocumentId": f"D{report_id}"}])
         mock_document(mocker, f"D{report_id}", [{"text": reason}])
     with pytest.raises(AirbyteTracedException) as failure:
-        list(retriever(make_config()).read_records(schema_of(ORDERS), window()))
+        list(retriever(make_sync()).read_records(schema_of(ORDERS), window()))
     # Not the user's mistake, although the reason mentions "options": a later sync succeeds.
     assert failure.value.failure_type == FailureType.transient_error

@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 import requests_mock
 from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
 from airbyte_cdk.test.entrypoint_wrapper import read
 
-from source_amazon_seller_partner.components.auth import LwaTokenProvider
-from source_amazon_seller_partner.components.rate_limits import SpApiRateLimits
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 from unit_tests.mock_api import API, CA, LWA, US, config
 
@@ -116,8 +113,6 @@ def test_financial_event_streams_have_stable_keys_and_180_day_windows():
 
     keys = []
     for _ in range(2):
-        LwaTokenProvider._registry.clear()
-        SpApiRateLimits._registry.clear()
         with requests_mock.Mocker() as mock:
             mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
             mock.get(f"{API}/finances/v0/financialEvents", json=events)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, Iterator, List
+from typing import Any, List
 
 import pytest
 import requests
@@ -12,74 +12,74 @@ from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
 from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_amazon_seller_partner.components import auth, client
-from source_amazon_seller_partner.components.auth import LwaTokenProvider, RestrictedDataTokens
-from source_amazon_seller_partner.components.client import MAX_ATTEMPTS, MAX_RETRY_SECONDS, SpApiClient, SpApiError
-from source_amazon_seller_partner.components.config import normalize_config
-from source_amazon_seller_partner.components.rate_limits import SpApiRateLimits
-from source_amazon_seller_partner.components.reports import JobSettings
+from airbyte_cdk.sources.streams.http import http_client
+
+from source_amazon_seller_partner import auth
+from source_amazon_seller_partner.auth import LwaTokenProvider
+from source_amazon_seller_partner.rate_limits import SpApiRateLimits
+from source_amazon_seller_partner.reports.settings import JobSettings
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
-from unit_tests.mock_api import API, LWA, US
+from source_amazon_seller_partner.transport import READ_TIMEOUT_SECONDS
+from unit_tests.mock_api import API, LWA
 from unit_tests.mock_api import config as mock_config
 
 INVENTORY = f"{API}/fba/inventory/v1/summaries"
+# The manifest's error handler (definitions/error_handler): max_retries
+MANIFEST_MAX_RETRIES = 6
 
 
-def requesters(node: Any) -> Iterator[Dict[str, Any]]:
-    if isinstance(node, dict):
-        if node.get("type") == "HttpRequester":
-            yield node
-        for value in node.values():
-            yield from requesters(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from requesters(value)
+@pytest.fixture
+def built_clients(monkeypatch) -> List[Any]:
+    """Every CDK HttpClient created while the test runs (declarative requesters and transports alike)."""
+    clients: List[Any] = []
+    original = http_client.HttpClient.__init__
+
+    def record(self, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        clients.append(self)
+
+    monkeypatch.setattr(http_client.HttpClient, "__init__", record)
+    return clients
 
 
-def manifest_requesters(config: Dict[str, Any]) -> List[Dict[str, Any]]:
-    # _source_config: the manifest as the CDK builds it ($refs resolved, types propagated)
-    return list(requesters(SourceAmazonSellerPartner(config=config)._source_config))
+def pool_sizes(client: Any) -> set:
+    return {adapter._pool_maxsize for prefix, adapter in client._session.adapters.items() if prefix in ("http://", "https://")}
 
 
 # ------------------------------------------------------------------------------------------- timeouts
 
 
-def test_every_requester_of_the_manifest_has_connect_and_read_timeouts():
-    found = manifest_requesters(mock_config())
-    assert len(found) >= 40  # every REST stream, finance event streams included
-    for requester in found:
-        assert 0 < requester.get("connect_timeout_in_seconds", 0) <= 30, requester.get("path")
-        assert 0 < requester.get("read_timeout_in_seconds", 0) <= 300, requester.get("path")
+def test_every_requester_the_source_builds_has_the_timeouts_and_a_pool_per_worker(built_clients):
+    source = SourceAmazonSellerPartner(config=mock_config(num_workers=64))
+    source.streams(source._config)
+    assert len(built_clients) >= 40  # every REST stream, finance event streams and parents included
+    for client in built_clients:
+        assert client._request_timeout == (10.0, READ_TIMEOUT_SECONDS), client.name
+        assert pool_sizes(client) == {64}, client.name
 
 
-def test_the_hidden_read_timeout_reaches_every_requester_and_the_client():
-    config = mock_config(_read_timeout_seconds=0.5)
-    assert {r["read_timeout_in_seconds"] for r in manifest_requesters(config)} == {0.5}
-    assert SpApiClient(normalize_config(config))._timeouts == (10.0, 0.5)
-    assert SpApiClient(normalize_config(mock_config()))._timeouts == (10.0, 120.0)
+def test_the_hidden_read_timeout_reaches_every_requester_and_transport(built_clients):
+    source = SourceAmazonSellerPartner(config=mock_config(_read_timeout_seconds=0.5))
+    source.streams(source._config)
+    source.context.transport("check", {})
+    assert built_clients and {client._request_timeout for client in built_clients} == {(10.0, 0.5)}
 
 
-def test_client_calls_and_downloads_carry_both_timeouts():
-    spapi = SpApiClient(normalize_config(mock_config()))
+def test_transport_calls_and_downloads_carry_both_timeouts():
+    context = SourceAmazonSellerPartner(config=mock_config()).context
     with requests_mock.Mocker() as mock:
         mock.post(LWA, json={"access_token": "Atza|unit", "expires_in": 3600})
         mock.get(f"{API}/reports/2021-06-30/reports/1", json={"processingStatus": "DONE"})
+        mock.post(f"{API}/tokens/2021-03-01/restrictedDataToken", json={"restrictedDataToken": "Atz.sprdt|unit", "expiresIn": 3600})
         mock.get("https://documents.test/doc", text="a\tb\n")
-        spapi.get_json("/reports/2021-06-30/reports/1")
-        spapi.download("https://documents.test/doc").close()
+        context.transport("reports", {}).get_json("/reports/2021-06-30/reports/1")
+        context.restricted_tokens.token_for("/orders/v0/orders/{orderId}/address")
+        context.documents.get("https://documents.test/doc").close()
         timeouts = {(r.method, r.url.split("?")[0]): r.timeout for r in mock.request_history}
     assert timeouts[("GET", f"{API}/reports/2021-06-30/reports/1")] == (10.0, 120.0)
+    assert timeouts[("POST", f"{API}/tokens/2021-03-01/restrictedDataToken")] == (10.0, 120.0)
     assert timeouts[("GET", "https://documents.test/doc")] == (10.0, 120.0)
     assert timeouts[("POST", LWA)] == auth.LWA_TIMEOUT
-
-
-def test_lwa_and_restricted_data_token_calls_carry_both_timeouts():
-    config = normalize_config(mock_config())
-    with requests_mock.Mocker() as mock:
-        mock.post(LWA, json={"access_token": "Atza|unit", "expires_in": 3600})
-        mock.post(f"{API}/tokens/2021-03-01/restrictedDataToken", json={"restrictedDataToken": "Atz.sprdt|unit", "expiresIn": 3600})
-        RestrictedDataTokens.for_config(config).token_for("/orders/v0/orders/{orderId}/address")
-        assert [r.timeout for r in mock.request_history] == [auth.LWA_TIMEOUT, auth.LWA_TIMEOUT]
     connect, read_timeout = auth.LWA_TIMEOUT
     assert 0 < connect <= 30 and 0 < read_timeout <= 60
 
@@ -89,10 +89,10 @@ def test_lwa_and_restricted_data_token_calls_carry_both_timeouts():
 
 @pytest.fixture
 def pauses(monkeypatch) -> List[float]:
-    """The client's and LWA's sleeps, recorded instead of slept."""
+    """Backoff sleeps of a second or more (the CDK's retries, LWA's), recorded instead of slept."""
     recorded: List[float] = []
-    monkeypatch.setattr(client.time, "sleep", recorded.append)
-    monkeypatch.setattr(auth.time, "sleep", recorded.append)
+    real_sleep = time.sleep
+    monkeypatch.setattr(time, "sleep", lambda s: recorded.append(s) if s >= 1 else real_sleep(s))
     return recorded
 
 
@@ -102,28 +102,29 @@ def pauses(monkeypatch) -> List[float]:
      {"exc": requests.ReadTimeout}, {"exc": requests.exceptions.ChunkedEncodingError}],
     ids=["500", "503", "connection error", "read timeout", "body cut"],
 )
-def test_client_retries_end_after_max_attempts_and_max_time(answer, pauses):
-    spapi = SpApiClient(normalize_config(mock_config()))
+def test_transport_retries_end_after_the_manifests_max_retries(answer, pauses, monkeypatch):
+    monkeypatch.setattr(SpApiRateLimits, "acquire_call", lambda self, request, block=True, timeout=None: None)
+    transport = SourceAmazonSellerPartner(config=mock_config()).context.transport("reports", {})
     with requests_mock.Mocker() as mock:
         mock.post(LWA, json={"access_token": "Atza|unit", "expires_in": 3600})
         calls = mock.get(f"{API}/reports/2021-06-30/reports/1", **answer)
-        with pytest.raises(SpApiError, match=f"failed after {MAX_ATTEMPTS} attempts"):
-            spapi.get_json("/reports/2021-06-30/reports/1")
-    assert calls.call_count == MAX_ATTEMPTS
-    assert sum(pauses) <= MAX_RETRY_SECONDS
+        with pytest.raises(AirbyteTracedException):
+            transport.get_json("/reports/2021-06-30/reports/1")
+    assert calls.call_count == 1 + MANIFEST_MAX_RETRIES
+    assert sum(pauses) <= 300
 
 
-def test_client_gives_up_on_endless_throttling(monkeypatch):
-    spapi = SpApiClient(normalize_config(mock_config()))
+def test_transport_gives_up_on_endless_throttling(pauses, monkeypatch):
+    transport = SourceAmazonSellerPartner(config=mock_config()).context.transport("reports", {})
     paced: List[str] = []  # every attempt asks the operation's bucket for a slot (recorded, not waited)
     monkeypatch.setattr(SpApiRateLimits, "acquire_call", lambda self, request, block=True, timeout=None: paced.append(request.url))
     with requests_mock.Mocker() as mock:
         mock.post(LWA, json={"access_token": "Atza|unit", "expires_in": 3600})
         calls = mock.get(f"{API}/reports/2021-06-30/reports/1", status_code=429, json={"errors": [{"code": "QuotaExceeded"}]})
-        with pytest.raises(SpApiError, match="HTTP 429"):
-            spapi.get_json("/reports/2021-06-30/reports/1")
-    assert calls.call_count == MAX_ATTEMPTS
-    assert len(paced) == MAX_ATTEMPTS
+        with pytest.raises(AirbyteTracedException, match="rate limit"):
+            transport.get_json("/reports/2021-06-30/reports/1")
+    assert calls.call_count == 1 + MANIFEST_MAX_RETRIES
+    assert len(paced) == 1 + MANIFEST_MAX_RETRIES
 
 
 def test_lwa_retries_end_after_three_attempts(pauses):
@@ -161,11 +162,7 @@ def test_manifest_error_handlers_bound_their_retries():
 
 
 @pytest.mark.parametrize("status", [429, 503])
-def test_a_declarative_stream_stops_retrying_and_fails_alone(status, monkeypatch):
-    slept: List[float] = []
-    real_sleep = time.sleep
-    # The CDK's backoff sleeps are recorded, not slept; short waits (its own queue polling) still happen.
-    monkeypatch.setattr(time, "sleep", lambda s: slept.append(s) if s >= 1 else real_sleep(s))
+def test_a_declarative_stream_stops_retrying_and_fails_alone(status, pauses, monkeypatch):
     monkeypatch.setattr(SpApiRateLimits, "acquire_call", lambda self, request, block=True, timeout=None: None)
     config = mock_config()
     catalog = ConfiguredAirbyteCatalogSerializer.load({"streams": [{
@@ -175,19 +172,18 @@ def test_a_declarative_stream_stops_retrying_and_fails_alone(status, monkeypatch
         mock.post(LWA, json={"access_token": "Atza|unit", "expires_in": 3600})
         calls = mock.get(INVENTORY, status_code=status, json={"errors": [{"code": "QuotaExceeded", "message": "quota"}]})
         output = read(SourceAmazonSellerPartner(catalog=catalog, config=config), config, catalog)
-    max_retries = 6
-    assert calls.call_count == 1 + max_retries
+    assert calls.call_count == 1 + MANIFEST_MAX_RETRIES
     assert [e.trace.error.stream_descriptor.name for e in output.errors if e.trace.error.stream_descriptor] == ["FbaInventorySummaries"]
-    assert sum(slept) <= 300
+    assert sum(pauses) <= 300
 
 
 # -------------------------------------------------------------------------------------------- polling
 
 
 def test_report_polling_has_an_end():
-    default = JobSettings.from_config(normalize_config(mock_config()))
+    default = JobSettings.from_config(mock_config())
     assert 0 < default.wait_timeout_seconds <= 24 * 3600
     assert 0 < default.poll_max_seconds <= 300
-    assert JobSettings.from_config(normalize_config(mock_config(report_wait_timeout_minutes=2))).wait_timeout_seconds == 120
+    assert JobSettings.from_config(mock_config(report_wait_timeout_minutes=2)).wait_timeout_seconds == 120
     # that the wait really ends there: test_reports.py::test_a_report_still_in_progress_at_the_timeout_fails_the_window_as_transient
     # and integration_tests/test_faults.py ("report stuck past the timeout")

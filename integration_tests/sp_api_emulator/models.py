@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from source_amazon_seller_partner.components.marketplaces import marketplace as _marketplace
+from source_amazon_seller_partner.marketplaces import BY_COUNTRY as _BY_COUNTRY
+_marketplace = _BY_COUNTRY.__getitem__
 
 from . import catalog_text as text
 from .timeutil import UTC, iso, utcnow

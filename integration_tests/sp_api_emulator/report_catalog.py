@@ -132,9 +132,9 @@ def _read_schema(stream_name: str) -> Dict[str, Any]:
 
 def _connector_specs() -> list:
     try:
-        from source_amazon_seller_partner.components.report_catalog import load_report_catalog
+        from source_amazon_seller_partner.catalog.reports import load_report_catalog
 
-        return load_report_catalog(PACKAGE_DIR / "report_streams.yaml")
+        return load_report_catalog(PACKAGE_DIR / "catalog" / "report_streams.yaml")
     except Exception as error:  # the catalog is optional for the emulator; say why it was skipped
         log.warning("report catalog not loaded (%s); using built-in report definitions", error)
         return []

@@ -1,13 +1,13 @@
 """The one table of SP-API marketplaces: country code -> marketplace id -> region -> endpoints.
 
-Everything else (config normalisation, the emulator, docs) reads this table; nothing else
-spells a marketplace id or an endpoint host.
+Everything else in the connector (config normalisation, charsets, docs) reads this table; nothing
+else spells a marketplace id or an endpoint host. The emulator keeps its own table: it is a witness.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List
+from typing import Dict, List
 
 LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 
@@ -57,19 +57,9 @@ _MARKETPLACES: List[Marketplace] = [
 BY_COUNTRY: Dict[str, Marketplace] = {m.country_code: m for m in _MARKETPLACES}
 BY_COUNTRY["GB"] = BY_COUNTRY["UK"]  # Amazon's docs and the published connector accept both
 BY_ID: Dict[str, Marketplace] = {m.marketplace_id: m for m in _MARKETPLACES}
-COUNTRY_CODES: List[str] = sorted(BY_COUNTRY)
 # Finance events name the marketplace by its site ("Amazon.de"), not by id.
 BY_SITE_NAME: Dict[str, str] = {m.domain.capitalize(): m.marketplace_id for m in _MARKETPLACES}
 
 
-def marketplace(code: str) -> Marketplace:
-    """The marketplace for a country code (case-insensitive); KeyError when unknown."""
-    return BY_COUNTRY[code.strip().upper()]
-
-
 def endpoint(region: str, environment: str = "PRODUCTION") -> str:
     return ENDPOINTS[region][environment.upper()]
-
-
-def all_marketplaces() -> Iterable[Marketplace]:
-    return iter(_MARKETPLACES)

@@ -1,9 +1,9 @@
-"""Login with Amazon (LWA): one access token per sync, shared by every stream and thread.
+"""Login with Amazon (LWA) and restricted data tokens: one of each per sync (held by SyncContext).
 
 Why custom: the CDK's SessionTokenAuthenticator gives each requester its own token (one LWA call per
 stream) and cannot re-authenticate after a 403 "token expired"; OAuthAuthenticator can only send
-`Authorization: Bearer`. SP-API wants the token in `x-amz-access-token`, and the declarative error
-handler's REFRESH_TOKEN_THEN_RETRY action calls `refresh_and_set_access_token()` here.
+`Authorization: Bearer`. SP-API wants the token in `x-amz-access-token`, and the error handler's
+REFRESH_TOKEN_THEN_RETRY action calls `refresh_and_set_access_token()` here.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from dataclasses import InitVar, dataclass, field
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Tuple
 
 import requests
 from airbyte_cdk.models import FailureType
@@ -20,8 +20,10 @@ from airbyte_cdk.sources.declarative.auth.declarative_authenticator import Decla
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .config import ConfigError
-from .per_sync import PerSyncRegistry, account_key
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .transport import SpApiTransport
 
 logger = logging.getLogger("airbyte")
 
@@ -45,8 +47,6 @@ _LWA_ERROR_ADVICE = {
 class LwaTokenProvider:
     """Fetches and caches one access token; safe to call from many threads."""
 
-    _registry = PerSyncRegistry()
-
     def __init__(self, lwa_url: str, client_id: str, client_secret: str, refresh_token: str) -> None:
         self._lwa_url = lwa_url
         self._form = {
@@ -60,14 +60,6 @@ class LwaTokenProvider:
         self._expires_at = 0.0
         self._fetched_at = 0.0
         self._session = requests.Session()
-
-    @classmethod
-    def for_config(cls, config: Mapping[str, Any]) -> "LwaTokenProvider":
-        """The provider shared by every component of this sync (same LWA endpoint and credentials)."""
-        key = (config["_lwa_url"], config["lwa_app_id"], config["refresh_token"])
-        return cls._registry.get(
-            key, lambda: cls(config["_lwa_url"], config["lwa_app_id"], config["lwa_client_secret"], config["refresh_token"])
-        )
 
     def access_token(self) -> str:
         with self._lock:
@@ -145,17 +137,24 @@ def _error_code(response: requests.Response) -> Optional[str]:
 
 @dataclass
 class LwaAuthenticator(DeclarativeAuthenticator):
-    """Declarative authenticator: sends the shared LWA token in `x-amz-access-token`."""
+    """Declarative authenticator: sends the sync's LWA token in `x-amz-access-token`.
+
+    `context` is the SyncContext, handed over by the component factory (factory.py); typed Any
+    because context.py builds these authenticators (the CDK resolves field types at run time).
+    """
 
     config: Mapping[str, Any]
     parameters: InitVar[Mapping[str, Any]] = None
+    context: Any = None
     _provider: Optional[LwaTokenProvider] = field(default=None, init=False, repr=False)
     # The CDK sends and retries a request in one worker thread: remembering per thread which token
     # went out tells refresh_and_set_access_token which token Amazon rejected.
     _sent: threading.local = field(default_factory=threading.local, init=False, repr=False)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._provider = LwaTokenProvider.for_config(self.config)
+        if self.context is None:
+            raise ValueError(f"{type(self).__name__} needs the sync context (build it through the connector's component factory)")
+        self._provider = self.context.tokens
 
     @property
     def auth_header(self) -> str:
@@ -173,25 +172,18 @@ class LwaAuthenticator(DeclarativeAuthenticator):
 
 
 class RestrictedDataTokens:
-    """Restricted Data Tokens (Tokens API) per generic path, shared like the LWA token.
+    """Restricted Data Tokens (Tokens API) per generic path, one set per sync.
 
     Personal data (buyer info, addresses) needs an RDT. When Amazon refuses one (the app lacks the
     restricted role), streams fall back to the plain token, which returns the data without PII.
+    The Tokens API call goes through the sync's transport (`transport()` builds it on first use).
     """
 
-    _registry = PerSyncRegistry()
-
-    def __init__(self, config: Mapping[str, Any]) -> None:
-        self._api_url = config["_api_url"]
-        self._lwa = LwaTokenProvider.for_config(config)
+    def __init__(self, transport: Callable[[], "SpApiTransport"]) -> None:
+        self._transport = transport
         self._lock = threading.Lock()
         self._tokens: Dict[str, Tuple[str, float]] = {}
         self._refused: Dict[str, bool] = {}
-        self._session = requests.Session()
-
-    @classmethod
-    def for_config(cls, config: Mapping[str, Any]) -> "RestrictedDataTokens":
-        return cls._registry.get(account_key(config), lambda: cls(config))
 
     def token_for(self, path: str, data_elements: Optional[list] = None) -> Optional[str]:
         """An RDT for this generic path, or None when Amazon refuses one (then use the LWA token)."""
@@ -205,11 +197,9 @@ class RestrictedDataTokens:
             if data_elements:
                 resource["dataElements"] = data_elements
             try:
-                response = self._session.post(
-                    self._api_url + "/tokens/2021-03-01/restrictedDataToken",
-                    json={"restrictedResources": [resource]},
-                    headers={TOKEN_HEADER: self._lwa.access_token()},
-                    timeout=LWA_TIMEOUT,
+                # One attempt: without a token the stream still runs (without personal data).
+                response = self._transport().send_once(
+                    "POST", "/tokens/2021-03-01/restrictedDataToken", json={"restrictedResources": [resource]}
                 )
             except requests.RequestException as error:
                 logger.warning("Could not get a Restricted Data Token for %s (%s); using the plain token.", path, type(error).__name__)
@@ -246,7 +236,8 @@ class RestrictedDataAuthenticator(LwaAuthenticator):
     @property
     def token(self) -> str:
         if self.config.get("include_pii") and self._rdt_path:
-            restricted = RestrictedDataTokens.for_config(self.config).token_for(self._rdt_path)
+            assert self.context is not None
+            restricted = self.context.restricted_tokens.token_for(self._rdt_path)
             if restricted:
                 return restricted
         return super().token

@@ -12,10 +12,14 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Dict, List, Mapping, Tuple
 
+import requests
 from airbyte_cdk.models import AirbyteConnectionStatus, Status
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .client import SpApiClient, SpApiError, error_summary
+from .context import SyncContext
+from .errors import ConfigError
 from .marketplaces import BY_ID
+from .transport import SpApiTransport
 
 
 def _recent(hours: int = 24) -> Tuple[str, str]:
@@ -24,34 +28,30 @@ def _recent(hours: int = 24) -> Tuple[str, str]:
     return (now - timedelta(hours=hours)).strftime(fmt), (now - timedelta(minutes=5)).strftime(fmt)
 
 
-def _probes(config: Mapping[str, Any]) -> Dict[str, Callable[[SpApiClient], Any]]:
+def _probes(config: Mapping[str, Any]) -> Dict[str, Callable[[SpApiTransport], requests.Response]]:
     after, before = _recent()
     marketplace = config["_marketplace_ids"][0]
     seller = {
-        "orders": lambda c: c.request("GET", "/orders/v0/orders", params={"MarketplaceIds": marketplace, "CreatedAfter": after, "MaxResultsPerPage": 1}),
-        "finances": lambda c: c.request("GET", "/finances/v0/financialEventGroups", params={"MaxResultsPerPage": 1}),
-        "reports": lambda c: c.request("GET", "/reports/2021-06-30/reports", params={"reportTypes": "GET_MERCHANT_LISTINGS_ALL_DATA", "pageSize": 1}),
+        "orders": lambda c: c.send_once("GET", "/orders/v0/orders", params={"MarketplaceIds": marketplace, "CreatedAfter": after, "MaxResultsPerPage": 1}),
+        "finances": lambda c: c.send_once("GET", "/finances/v0/financialEventGroups", params={"MaxResultsPerPage": 1}),
+        "reports": lambda c: c.send_once("GET", "/reports/2021-06-30/reports", params={"reportTypes": "GET_MERCHANT_LISTINGS_ALL_DATA", "pageSize": 1}),
     }
     vendor = {
-        "vendor": lambda c: c.request("GET", "/vendor/orders/v1/purchaseOrders", params={"limit": 1, "createdAfter": after, "createdBefore": before}),
-        "reports": lambda c: c.request("GET", "/reports/2021-06-30/reports", params={"reportTypes": "GET_VENDOR_SALES_REPORT", "pageSize": 1}),
+        "vendor": lambda c: c.send_once("GET", "/vendor/orders/v1/purchaseOrders", params={"limit": 1, "createdAfter": after, "createdBefore": before}),
+        "reports": lambda c: c.send_once("GET", "/reports/2021-06-30/reports", params={"reportTypes": "GET_VENDOR_SALES_REPORT", "pageSize": 1}),
     }
     return vendor if config.get("_is_vendor") else seller
 
 
-def check_connection(config: Mapping[str, Any], logger: logging.Logger) -> AirbyteConnectionStatus:
-    client = SpApiClient(config)
+def check_connection(context: SyncContext, logger: logging.Logger) -> AirbyteConnectionStatus:
+    config = context.config
+    transport = context.transport("check", {"api_name": "Sellers API", "role": "Selling Partner Insights"})
     try:
-        response = client.request("GET", "/sellers/v1/marketplaceParticipations")
-    except SpApiError as error:
-        return AirbyteConnectionStatus(status=Status.FAILED, message=f"Amazon's Sellers API did not answer: {error}. Try again later.")
-    if response.status_code != 200:
-        code, message = error_summary(response)
-        return AirbyteConnectionStatus(
-            status=Status.FAILED,
-            message=f"Amazon refused getMarketplaceParticipations (HTTP {response.status_code} {code or ''}: {message or 'no message'}). "
-            "Check that the refresh token belongs to this app and region.",
-        )
+        response = transport.request("GET", "/sellers/v1/marketplaceParticipations")
+    except ConfigError:
+        raise  # Login with Amazon refused the credentials: reported as the config error it is
+    except AirbyteTracedException as error:
+        return AirbyteConnectionStatus(status=Status.FAILED, message=f"getMarketplaceParticipations failed: {error.message}")
     participating = {
         entry["marketplace"]["id"]
         for entry in response.json().get("payload", [])
@@ -73,9 +73,9 @@ def check_connection(config: Mapping[str, Any], logger: logging.Logger) -> Airby
     unreachable: List[str] = []
     for group, probe in _probes(config).items():
         try:
-            status = probe(client).status_code
-        except SpApiError as error:
-            unreachable.append(f"{group} (no answer: {error})")
+            status = probe(transport).status_code
+        except requests.RequestException as error:
+            unreachable.append(f"{group} (no answer: {type(error).__name__})")
             continue
         (reachable if status < 400 else unreachable).append(group if status < 400 else f"{group} (HTTP {status})")
 

@@ -13,38 +13,15 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from airbyte_cdk.models import FailureType
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-
+from .dates import format_datetime, utc_now
+from .errors import ConfigError
 from .marketplaces import BY_COUNTRY, BY_SITE_NAME, LWA_TOKEN_URL, endpoint
 
 logger = logging.getLogger("airbyte")
 
 # Amazon keeps two years of order history; older start dates only cost requests.
 MAX_HISTORY = timedelta(days=730)
-DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 FINANCIAL_EVENTS_STEPS = {"1", "7", "14", "30", "60", "90", "180"}
-
-
-class ConfigError(AirbyteTracedException):
-    """A mistake in the user's config: one line saying what to fix."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message=message, internal_message=message, failure_type=FailureType.config_error)
-
-    def as_airbyte_message(self, stream_descriptor: Any = None) -> Any:
-        # A user's mistake is reported by its message alone: a stack trace would only bury it.
-        message = super().as_airbyte_message(stream_descriptor)
-        message.trace.error.stack_trace = None
-        return message
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def format_datetime(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime(DATE_FORMAT)
 
 
 def parse_config_datetime(value: Any, key: str) -> Optional[datetime]:

@@ -10,12 +10,12 @@ Three streams use this module (see docs/product-data.md):
   ASINs and one FBA inventory call for their SKUs, then one joined record per SKU. Only one page and
   its lookups are held at a time.
 
-Every HTTP call goes through SpApiClient: the sync's shared LWA token and per-operation token buckets.
+Every HTTP call goes through the sync's transport (transport.py): its LWA token, token buckets and the
+manifest's error handler, whose messages name the stream's API and role.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import InitVar, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
@@ -27,8 +27,10 @@ from airbyte_cdk.sources.declarative.retrievers.retriever import Retriever
 from airbyte_cdk.sources.types import StreamSlice, StreamState
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .client import SpApiClient, SpApiError
-from .config import ConfigError
+from .context import SyncContext
+from .errors import ConfigError
+from .transport import SpApiTransport
+
 
 SELLER_ID_KEY = "seller_id"
 LISTINGS_PATH = "/listings/2021-08-01/items/{seller_id}"
@@ -43,14 +45,6 @@ SKUS_PER_FBA_CALL = 50
 
 PRODUCT_LISTING_DATA = ("summaries", "offers", "fulfillmentAvailability")
 PRODUCT_CATALOG_DATA = ("identifiers", "summaries")
-
-# Roles named in access errors, so whoever sets up the app knows what to grant.
-ROLES = {
-    "searchListingsItems": "Product Listing",
-    "searchCatalogItems": "Product Listing",
-    "getInventorySummaries": "Amazon Fulfillment",
-}
-
 
 # ---------------------------------------------------------------------------------------------
 # Config and errors
@@ -67,35 +61,18 @@ def seller_id(config: Mapping[str, Any]) -> str:
     )
 
 
-def _traced(error: SpApiError, operation: str) -> AirbyteTracedException:
-    if error.status in (401, 403):
-        message = (
-            f"Amazon denied access ({error.code or 'Unauthorized'}) to {operation}: the app needs the "
-            f"'{ROLES.get(operation, 'matching')}' role for this seller account."
-        )
-        return AirbyteTracedException(message=message, internal_message=str(error), failure_type=FailureType.config_error)
-    if error.status == 404 and operation == "searchListingsItems":
-        message = "Amazon knows no listings for the configured 'seller_id': check that it is the account's Merchant Token."
-        return AirbyteTracedException(message=message, internal_message=str(error), failure_type=FailureType.config_error)
-    failure = FailureType.transient_error if error.status is None else FailureType.system_error
-    return AirbyteTracedException(message=f"{operation} failed: {error}", internal_message=str(error), failure_type=failure)
-
-
-def _get(client: SpApiClient, path: str, params: Mapping[str, Any], operation: str) -> Mapping[str, Any]:
-    try:
-        body = client.get_json(path, params)
-    except SpApiError as error:
-        raise _traced(error, operation) from None
+def _get(transport: SpApiTransport, path: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
+    body = transport.get_json(path, params)
     return body if isinstance(body, Mapping) else {}
 
 
-def _pages(client: SpApiClient, path: str, params: Mapping[str, Any], operation: str, token_param: str,
+def _pages(transport: SpApiTransport, path: str, params: Mapping[str, Any], operation: str, token_param: str,
            token_of) -> Iterator[Mapping[str, Any]]:
     """Each answer of a paged operation; the first request's parameters are repeated with the page token."""
     token: Optional[str] = None
     seen_tokens = set()
     while True:
-        page = _get(client, path, {**params, token_param: token} if token else params, operation)
+        page = _get(transport, path, {**params, token_param: token} if token else params)
         yield page
         token = token_of(page)
         if not token:
@@ -115,7 +92,7 @@ def _pagination_next_token(page: Mapping[str, Any]) -> Optional[str]:
 # Amazon calls
 
 
-def listing_pages(client: SpApiClient, seller: str, marketplace_id: str, included_data: Sequence[str]) -> Iterator[List[Mapping[str, Any]]]:
+def listing_pages(transport: SpApiTransport, seller: str, marketplace_id: str, included_data: Sequence[str]) -> Iterator[List[Mapping[str, Any]]]:
     """The seller's listings of one marketplace, one list per page of searchListingsItems."""
     params = {
         "marketplaceIds": marketplace_id,
@@ -123,13 +100,13 @@ def listing_pages(client: SpApiClient, seller: str, marketplace_id: str, include
         "pageSize": PAGE_SIZE,
     }
     path = LISTINGS_PATH.format(seller_id=seller)
-    for page in _pages(client, path, params, "searchListingsItems", "pageToken", _pagination_next_token):
+    for page in _pages(transport, path, params, "searchListingsItems", "pageToken", _pagination_next_token):
         items = [item for item in page.get("items") or [] if isinstance(item, Mapping)]
         if items:
             yield items
 
 
-def catalog_items(client: SpApiClient, marketplace_id: str, asins: Sequence[str], included_data: Sequence[str]) -> Iterator[Mapping[str, Any]]:
+def catalog_items(transport: SpApiTransport, marketplace_id: str, asins: Sequence[str], included_data: Sequence[str]) -> Iterator[Mapping[str, Any]]:
     """searchCatalogItems by ASIN, one marketplace, at most 20 ASINs (Amazon's limits)."""
     if not asins:
         return
@@ -142,13 +119,13 @@ def catalog_items(client: SpApiClient, marketplace_id: str, asins: Sequence[str]
         "includedData": ",".join(included_data),
         "pageSize": PAGE_SIZE,
     }
-    for page in _pages(client, CATALOG_PATH, params, "searchCatalogItems", "pageToken", _pagination_next_token):
+    for page in _pages(transport, CATALOG_PATH, params, "searchCatalogItems", "pageToken", _pagination_next_token):
         for item in page.get("items") or []:
             if isinstance(item, Mapping):
                 yield item
 
 
-def fba_fulfillable_quantities(client: SpApiClient, marketplace_id: str, skus: Sequence[str]) -> Dict[str, int]:
+def fba_fulfillable_quantities(transport: SpApiTransport, marketplace_id: str, skus: Sequence[str]) -> Dict[str, int]:
     """SKU -> fulfillable quantity summed over the marketplace's FBA inventory summaries (SKUs without any are absent)."""
     totals: Dict[str, int] = {}
     for start in range(0, len(skus), SKUS_PER_FBA_CALL):
@@ -159,7 +136,7 @@ def fba_fulfillable_quantities(client: SpApiClient, marketplace_id: str, skus: S
             "marketplaceIds": marketplace_id,
             "sellerSkus": ",".join(skus[start : start + SKUS_PER_FBA_CALL]),
         }
-        for page in _pages(client, FBA_SUMMARIES_PATH, params, "getInventorySummaries", "nextToken", _pagination_next_token):
+        for page in _pages(transport, FBA_SUMMARIES_PATH, params, "getInventorySummaries", "nextToken", _pagination_next_token):
             for summary in (page.get("payload") or {}).get("inventorySummaries") or []:
                 sku = summary.get("sellerSku")
                 quantity = (summary.get("inventoryDetails") or {}).get("fulfillableQuantity")
@@ -263,13 +240,13 @@ def product_record(marketplace_id: str, listing: Mapping[str, Any], catalog_item
     }
 
 
-def products_of_marketplace(client: SpApiClient, seller: str, marketplace_id: str) -> Iterator[Dict[str, Any]]:
+def products_of_marketplace(transport: SpApiTransport, seller: str, marketplace_id: str) -> Iterator[Dict[str, Any]]:
     """Joined records, one listings page (at most 20 SKUs) at a time."""
-    for listings in listing_pages(client, seller, marketplace_id, PRODUCT_LISTING_DATA):
+    for listings in listing_pages(transport, seller, marketplace_id, PRODUCT_LISTING_DATA):
         asins = list(dict.fromkeys(a for a in (listing_asin(item, marketplace_id) for item in listings) if a))
-        catalog = {item.get("asin"): item for item in catalog_items(client, marketplace_id, asins, PRODUCT_CATALOG_DATA)}
+        catalog = {item.get("asin"): item for item in catalog_items(transport, marketplace_id, asins, PRODUCT_CATALOG_DATA)}
         skus = list(dict.fromkeys(item["sku"] for item in listings if item.get("sku")))
-        fba = fba_fulfillable_quantities(client, marketplace_id, skus)
+        fba = fba_fulfillable_quantities(transport, marketplace_id, skus)
         for listing in listings:
             sku = listing.get("sku")
             if not sku:
@@ -306,22 +283,25 @@ class ListingAsinPartitionRouter(PartitionRouter):
     config: Mapping[str, Any]
     parameters: InitVar[Mapping[str, Any]]
     batch_size: int = IDENTIFIERS_PER_CATALOG_CALL
+    context: Optional[SyncContext] = None
+    _parameters: Mapping[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         if not 1 <= self.batch_size <= IDENTIFIERS_PER_CATALOG_CALL:
             raise ValueError(f"batch_size must be 1..{IDENTIFIERS_PER_CATALOG_CALL}")
+        self._parameters = dict(parameters or {})
 
     def stream_slices(self) -> Iterable[StreamSlice]:
         seller = seller_id(self.config)
-        client = SpApiClient(self.config)
+        transport = _transport(self.context, self._parameters, "CatalogItems")
         for marketplace_id in self.config["_marketplace_ids"]:
-            for batch in self._asin_batches(client, seller, marketplace_id):
+            for batch in self._asin_batches(transport, seller, marketplace_id):
                 yield StreamSlice(partition={"marketplace_id": marketplace_id, "asins": ",".join(batch)}, cursor_slice={})
 
-    def _asin_batches(self, client: SpApiClient, seller: str, marketplace_id: str) -> Iterator[List[str]]:
+    def _asin_batches(self, transport: SpApiTransport, seller: str, marketplace_id: str) -> Iterator[List[str]]:
         handed_out = set()
         batch: List[str] = []
-        for listings in listing_pages(client, seller, marketplace_id, ("summaries",)):
+        for listings in listing_pages(transport, seller, marketplace_id, ("summaries",)):
             for listing in listings:
                 asin = listing_asin(listing, marketplace_id)
                 if not asin or asin in handed_out:
@@ -365,29 +345,29 @@ class ListingAsinPartitionRouter(PartitionRouter):
 class ProductsRetriever(Retriever):
     """Products: one record per SKU and marketplace (partition = marketplace).
 
-    One instance serves every worker thread: per-read state lives in local variables, and the only
-    shared member, the SpApiClient, is created once under a lock and is itself thread-safe.
+    One instance serves every worker thread: per-read state lives in local variables, and the
+    transport (one per stream, from the sync context) is itself thread-safe.
     """
 
     config: Mapping[str, Any]
     parameters: InitVar[Mapping[str, Any]]
     name: str = "Products"
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _client: Optional[SpApiClient] = field(default=None, init=False, repr=False)
+    context: Optional[SyncContext] = None
+    _parameters: Mapping[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        pass  # everything it needs is in the config
-
-    def _shared_client(self) -> SpApiClient:
-        with self._lock:
-            if self._client is None:
-                self._client = SpApiClient(self.config)
-            return self._client
+        self._parameters = dict(parameters or {})
 
     def read_records(self, records_schema: Mapping[str, Any], stream_slice: Optional[StreamSlice] = None) -> Iterable[Mapping[str, Any]]:
         seller = seller_id(self.config)
         partition = stream_slice.partition if stream_slice is not None else {}
         marketplace_ids = [partition["marketplace_id"]] if partition.get("marketplace_id") else list(self.config["_marketplace_ids"])
-        client = self._shared_client()
+        transport = _transport(self.context, self._parameters, self.name)
         for marketplace_id in marketplace_ids:
-            yield from products_of_marketplace(client, seller, marketplace_id)
+            yield from products_of_marketplace(transport, seller, marketplace_id)
+
+
+def _transport(context: Optional[SyncContext], parameters: Mapping[str, Any], name: str) -> SpApiTransport:
+    if context is None:
+        raise ValueError(f"{name} needs the sync context (build it through the connector's component factory)")
+    return context.transport(parameters.get("name") or name, parameters)

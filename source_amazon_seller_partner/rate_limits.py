@@ -3,8 +3,8 @@
 Why custom: the CDK's HTTPAPIBudget is a moving window without burst, matches the first policy only,
 and cannot learn a rate from a header. SP-API limits are token buckets (rate, burst) per operation,
 and `x-amzn-RateLimit-Limit` tells the caller's real rate, which may differ from the default.
-The budget plugs into the CDK's LimiterSession (see requester.py), so every request and every retry
-of every declarative stream passes through `acquire_call`; the report job uses the same object.
+The budget is the API budget of every session of the sync (transport.py), so every request and every
+retry of every stream and custom component passes through `acquire_call`. The sync context holds one.
 
 Pacing: our bucket mirrors Amazon's at its full rate but holds a margin of tokens less: what refills
 in JITTER_TOLERANCE_SECONDS (at least one token, at most burst - 1). Both start full, so Amazon's
@@ -36,13 +36,12 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Pattern, Tuple
+from typing import Any, Callable, Dict, List, Optional, Pattern, Tuple
 from urllib.parse import urlsplit
 
 from airbyte_cdk.sources.streams.call_rate import AbstractAPIBudget
 
-from .auth import TOKEN_HEADER, LwaTokenProvider
-from .per_sync import PerSyncRegistry, account_key
+from .auth import TOKEN_HEADER
 
 logger = logging.getLogger("airbyte")
 
@@ -241,9 +240,7 @@ def caller_priority() -> int:
 
 
 class SpApiRateLimits(AbstractAPIBudget):
-    """The per-sync registry of buckets, keyed by operation name; an API budget for the CDK's LimiterSession."""
-
-    _registry = PerSyncRegistry()
+    """The sync's buckets, keyed by operation name; the API budget of every session of the sync."""
 
     def __init__(
         self,
@@ -254,12 +251,7 @@ class SpApiRateLimits(AbstractAPIBudget):
         self._buckets: Dict[str, TokenBucket] = {}
         self._lock = threading.Lock()
         self._current_token = current_token  # the sync's LWA access token, renewed as it nears expiry
-        self.throttled: Dict[str, int] = {}
-        self.requests: Dict[str, int] = {}
-
-    @classmethod
-    def for_config(cls, config: Mapping[str, Any]) -> "SpApiRateLimits":
-        return cls._registry.get(account_key(config), lambda: cls(current_token=lambda: LwaTokenProvider.for_config(config).access_token()))
+        self.throttled: Dict[str, int] = {}  # 429s per operation (Amazon's bucket was empty)
 
     def bucket(self, operation: Operation) -> TokenBucket:
         with self._lock:
@@ -273,8 +265,6 @@ class SpApiRateLimits(AbstractAPIBudget):
         operation = match_operation(request.method or "GET", request.url or "")
         if operation is None:
             return  # not an SP-API operation (LWA, presigned document download)
-        with self._lock:
-            self.requests[operation.name] = self.requests.get(operation.name, 0) + 1
         stamped = request.headers.get(TOKEN_HEADER) if self._current_token is not None else None
         carries_lwa_token = stamped is not None and stamped == self._current_token()
         waited = self.bucket(operation).acquire(caller_priority())
@@ -301,10 +291,3 @@ class SpApiRateLimits(AbstractAPIBudget):
             with self._lock:
                 self.throttled[operation.name] = self.throttled.get(operation.name, 0) + 1
             bucket.on_throttled()
-
-    def seconds_per_call(self, operation_name: str) -> float:
-        """How long one call of this operation costs at the learned rate (used to pace polling)."""
-        for operation in OPERATIONS:
-            if operation.name == operation_name:
-                return 1.0 / self.bucket(operation).rate
-        raise KeyError(operation_name)

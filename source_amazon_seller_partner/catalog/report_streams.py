@@ -1,0 +1,97 @@
+"""The report catalog as declarative streams: one stream per entry of report_streams.yaml.
+
+Every report stream is incremental on `dataEndTime`, which the job stamps on each record, and is read
+per marketplace (one report per marketplace: Amazon's multi-marketplace reports do not say which
+marketplace a row belongs to). Windows per kind:
+  date_range  steps of min(period_in_days, max_days) days from max(start date, now - history_days)
+  period      one reportPeriod (DAY / WEEK Sunday-Saturday / MONTH ...) per report, whole periods only
+  snapshot    one window from the state (or the start date) to now; no dates are sent to Amazon
+  settlement  one window; the reports Amazon created in it are listed (never requested)
+Start dates are whole UTC days, so the windows of the next sync line up with this sync's (a report
+an earlier sync stopped waiting for is then found by its exact window and resumed).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional
+
+from ..reports.options import report_period
+from .reports import ReportStreamSpec
+
+DEFAULT_PERIOD_DAYS = 90
+
+_DAY_FORMAT = "%Y-%m-%dT00:00:00Z"
+# Windows and clamping per reportPeriod; QUARTER and YEAR are clamped to months (the CDK clamps to
+# DAY, WEEK or MONTH only), so start them on a quarter's or year's first month yourself.
+# A step longer than any sync's range: a single window (the CDK wants a step with a granularity).
+_ONE_WINDOW = "P3650D"
+_PERIOD_STEPS = {"DAY": "P1D", "WEEK": "P7D", "MONTH": "P1M", "QUARTER": "P3M", "YEAR": "P1Y"}
+_PERIOD_CLAMPS = {"DAY": "DAY", "WEEK": "WEEK", "MONTH": "MONTH", "QUARTER": "MONTH", "YEAR": "MONTH"}
+
+
+def _start_datetime(history_days: Optional[int]) -> Dict[str, Any]:
+    start: Dict[str, Any] = {
+        "type": "MinMaxDatetime",
+        "datetime": f"{{{{ format_datetime(config['_start_date'], '{_DAY_FORMAT}') }}}}",
+        "datetime_format": "%Y-%m-%dT%H:%M:%SZ",
+    }
+    if history_days:
+        # the first whole day Amazon still serves: ceil(now - history) to a day
+        start["min_datetime"] = (
+            f"{{{{ format_datetime(now_utc() - duration('P{int(history_days)}D') + duration('PT86399S'), '{_DAY_FORMAT}') }}}}"
+        )
+    return start
+
+
+def _incremental_sync(spec: ReportStreamSpec, config: Mapping[str, Any]) -> Dict[str, Any]:
+    kind = spec.window_kind
+    cursor: Dict[str, Any] = {"$ref": "#/definitions/report_window_cursor"}
+    if kind in ("settlement", "snapshot"):
+        cursor["start_datetime"] = _start_datetime(spec.history_days or 90 if kind == "settlement" else None)
+        cursor["step"] = _ONE_WINDOW
+    elif kind == "period":
+        period = report_period(spec, config)
+        cursor["start_datetime"] = _start_datetime(spec.history_days)
+        cursor["step"] = _PERIOD_STEPS.get(period, "P7D")
+        cursor["clamping"] = {
+            "target": _PERIOD_CLAMPS.get(period, "WEEK"),
+            # Amazon's weeks run Sunday to Saturday
+            "target_details": {"weekday": "SUNDAY"},
+        }
+    elif kind == "date_range":
+        cursor["start_datetime"] = _start_datetime(spec.history_days)
+        days = int(config.get("period_in_days") or DEFAULT_PERIOD_DAYS)
+        cursor["step"] = f"P{min(days, int(spec.max_days)) if spec.max_days else days}D"
+    else:
+        raise ValueError(f"Report stream {spec.name}: unknown window kind {kind!r}")
+    return cursor
+
+
+def _stream_definition(spec: ReportStreamSpec, config: Mapping[str, Any]) -> Dict[str, Any]:
+    per_marketplace = spec.window_kind != "settlement"
+    definition: Dict[str, Any] = {
+        "$ref": "#/definitions/report_stream" if per_marketplace else "#/definitions/report_listing_stream",
+        "name": spec.name,
+        # the schema loader finds schemas/<name>.json through this parameter
+        "$parameters": {"name": spec.name},
+        "retriever": {
+            "$ref": "#/definitions/report_stream/retriever" if per_marketplace else "#/definitions/report_listing_stream/retriever",
+            "report_stream": spec.name,
+        },
+        "incremental_sync": _incremental_sync(spec, config),
+    }
+    if spec.primary_key:
+        definition["primary_key"] = [list(path) for path in spec.primary_key]
+    return definition
+
+
+def report_stream_definitions(specs: List[ReportStreamSpec], config: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The report streams for manifest.yaml's `streams`: seller reports for seller configs, vendor
+    reports for vendor configs (ConditionalStreams, as the REST streams). `config` decides the window
+    sizes (period_in_days, a period report's reportPeriod); without one, the defaults apply."""
+    groups = []
+    for condition, account_type in (("{{ not config.get('_is_vendor') }}", "seller"), ("{{ config.get('_is_vendor') }}", "vendor")):
+        streams = [_stream_definition(spec, config) for spec in specs if spec.account_type == account_type]
+        if streams:
+            groups.append({"type": "ConditionalStreams", "condition": condition, "streams": streams})
+    return groups

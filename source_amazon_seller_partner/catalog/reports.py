@@ -1,0 +1,75 @@
+"""The report catalog (report_streams.yaml): one entry per report stream, data only.
+
+report_streams.py turns each entry into a declarative stream that uses the manifest's
+`report_stream` definition, so adding a report is adding an entry and its schema, not code.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+CATALOG_PATH = Path(__file__).resolve().parent / "report_streams.yaml"
+
+
+@dataclass(frozen=True)
+class ReportStreamSpec:
+    name: str
+    report_type: str
+    format: str
+    window_kind: str
+    max_days: Optional[int]
+    history_days: Optional[int]
+    primary_key: Optional[List[List[str]]]
+    cursor_field: Optional[str]
+    default_options: Dict[str, str] = field(default_factory=dict)
+    # Reports that take their date range as report options (coupons, promotions): option names that
+    # receive the window's start and end instead of dataStartTime/dataEndTime alone.
+    window_options: Dict[str, str] = field(default_factory=dict)
+    account_type: str = "seller"
+    json_records_path: List[str] = field(default_factory=list)
+    xml_record_tag: Optional[str] = None
+    role: str = ""
+    default_enabled: bool = False
+    description: str = ""
+
+
+@functools.lru_cache(maxsize=None)
+def _load(path: str) -> tuple:
+    catalog_file = Path(path)
+    if not catalog_file.exists():
+        return ()
+    with open(catalog_file, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle) or {}
+    specs = []
+    for entry in raw.get("report_streams", []):
+        window = entry.get("window") or {}
+        specs.append(
+            ReportStreamSpec(
+                name=entry["name"],
+                report_type=entry["report_type"],
+                format=entry["format"],
+                window_kind=window.get("kind", "date_range"),
+                max_days=window.get("max_days"),
+                history_days=window.get("history_days"),
+                primary_key=entry.get("primary_key"),
+                cursor_field=entry.get("cursor_field"),
+                default_options={k: str(v) for k, v in (entry.get("default_options") or {}).items()},
+                window_options=dict(entry.get("window_options") or {}),
+                account_type=entry.get("account_type", "seller"),
+                json_records_path=list(entry.get("json_records_path") or []),
+                xml_record_tag=entry.get("xml_record_tag"),
+                role=entry.get("role", ""),
+                default_enabled=bool(entry.get("default_enabled", False)),
+                description=entry.get("description", ""),
+            )
+        )
+    return tuple(specs)
+
+
+def load_report_catalog(path: Path = CATALOG_PATH) -> List[ReportStreamSpec]:
+    return list(_load(str(path)))

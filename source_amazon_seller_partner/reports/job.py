@@ -1,0 +1,215 @@
+"""One report for one window: reuse or create, wait, then typed records (ReportJob).
+
+1. reuse: a matching report from the sync's listing (listing.RecentReports): a report still
+   IN_QUEUE/IN_PROGRESS for this window (typically one an earlier sync stopped waiting for) is
+   resumed, a DONE one is reused; otherwise createReport (create.py).
+2. poll getReport, 1 s growing x1.5 up to 30 s (the getReport bucket paces it as well), until
+   DONE/CANCELLED/FATAL or the wait timeout; at the timeout the slice fails as transient and is not
+   checkpointed, so the next sync asks for the same window and resumes that report via step 1.
+3. CANCELLED: no records, the window completes. FATAL: log Amazon's reason document, wait the
+   cooldown, request once more (never reusing the FATAL report); FATAL again fails only this stream.
+4. DONE: the document's records (documents.py), stamped with marketplace and window.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
+
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from ..catalog.reports import ReportStreamSpec
+from ..dates import format_datetime, parse_datetime
+from ..decoding import marketplace_charset
+from ..errors import traced_error
+from ..transport import DownloadError, SpApiTransport
+from .create import create_report
+from .documents import DocumentSource, IncompleteDownload, ReportDocuments
+from .listing import REPORTS_PATH, RecentReports
+from .options import effective_report_options
+from .settings import POLL_GROWTH, JobSettings
+from .window import ReportWindow, report_label
+
+logger = logging.getLogger("airbyte")
+
+FINAL_STATUSES = ("DONE", "CANCELLED", "FATAL")
+FATAL_REASON_MAX_CHARS = 500
+# FATAL reasons that a user fixes in the config or in Seller Central rather than by waiting.
+_TOO_SOON_REASON_WORDS = ("too soon", "short time ago", "same type, marketplaces", "identical")
+_CONFIG_REASON_WORDS = ("access", "authoriz", "permission", "role", "option", "eligible", "registered", "not enrolled")
+
+
+@dataclass(frozen=True)
+class ReportStream:
+    """What every job of one report stream shares (read-only; built once per stream)."""
+
+    spec: ReportStreamSpec
+    config: Mapping[str, Any]
+    transport: SpApiTransport
+    documents: ReportDocuments
+    settings: JobSettings
+    recent: RecentReports
+    source: DocumentSource
+    cast: Callable[[Dict[str, Any]], Dict[str, Any]]
+
+
+class ReportJob:
+    """One report for one window: reuse/create, wait, then records. Not shared between threads."""
+
+    def __init__(self, context: ReportStream, window: ReportWindow) -> None:
+        self._context = context
+        self._window = window
+        self._spec = context.spec
+        self._label = report_label(context.spec.report_type, window)
+        # Up to where the data is read once the job completes (the report's own end may be earlier
+        # than the window's when a report of an earlier sync's "now" was resumed).
+        self.completed_through: Optional[datetime] = window.end
+        self.record_window: Tuple[Optional[datetime], Optional[datetime]] = (window.start, window.end)
+
+    # -- lifecycle
+    def records(self) -> Iterator[Dict[str, Any]]:
+        report = self._reused_report()
+        report_id = report["reportId"] if report else self._context.recent.requested_once(self.request_body(), self._create_report)
+        final = self._wait(report_id)
+        if final.get("processingStatus") == "FATAL":
+            reason = self._fatal_reason(final)
+            logger.warning(
+                "Amazon ended %s (id %s) FATAL: %s. Requesting it again in %.0f s.",
+                self._label, report_id, reason or "no reason document", self._context.settings.fatal_cooldown_seconds,
+            )
+            time.sleep(self._context.settings.fatal_cooldown_seconds)
+            report_id = self._create_report()
+            final = self._wait(report_id)
+            if final.get("processingStatus") == "FATAL":
+                self._fail_fatal(report_id, self._fatal_reason(final))
+        if final.get("processingStatus") == "CANCELLED":
+            logger.info("%s was CANCELLED by Amazon: no data for this range.", capitalized(self._label))
+            return
+        document_id = final.get("reportDocumentId")
+        if not document_id:
+            raise traced_error(f"Amazon marked {self._label} (id {report_id}) DONE without a document.", FailureType.transient_error)
+        yield from self._records_of_document(document_id)
+
+    def _reused_report(self) -> Optional[Mapping[str, Any]]:
+        snapshot = self._spec.window_kind == "snapshot"
+        report = self._context.recent.find(self._spec.report_type, self._window, snapshot)
+        if not report:
+            return None
+        status = report.get("processingStatus")
+        verb = "Reusing" if status == "DONE" else "Resuming"
+        logger.info("%s %s report %s (created %s) for %s.", verb, status, report.get("reportId"), report.get("createdTime"), self._label)
+        if not snapshot:
+            end = parse_datetime(report.get("dataEndTime"))
+            if end is not None and self._window.end is not None and end < self._window.end:
+                self.completed_through = end
+                self.record_window = (self._window.start, end)
+        return report
+
+    def request_body(self) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"reportType": self._spec.report_type, "marketplaceIds": [self._window.marketplace_id]}
+        if self._spec.window_kind != "snapshot" and self._window.start and self._window.end:
+            body["dataStartTime"] = format_datetime(self._window.start)
+            body["dataEndTime"] = format_datetime(self._window.end)
+        options = effective_report_options(self._spec, self._context.config)
+        if self._spec.window_options and self._window.start and self._window.end:
+            options.setdefault(self._spec.window_options["start"], format_datetime(self._window.start))
+            options.setdefault(self._spec.window_options["end"], format_datetime(self._window.end))
+        if options:
+            body["reportOptions"] = options
+        return body
+
+    def _create_report(self) -> str:
+        self.completed_through = self._window.end
+        self.record_window = (self._window.start, self._window.end)
+        snapshot = self._spec.window_kind == "snapshot"
+        return create_report(
+            self._context.transport,
+            self.request_body(),
+            self._label,
+            lambda: self._context.recent.created_moments_ago(self._spec.report_type, self._window, snapshot),
+        )
+
+    def _wait(self, report_id: str) -> Mapping[str, Any]:
+        settings = self._context.settings
+        deadline = time.monotonic() + settings.wait_timeout_seconds
+        interval = settings.poll_first_seconds
+        while True:
+            report = self._context.transport.get_json(f"{REPORTS_PATH}/{report_id}")
+            status = report.get("processingStatus")
+            if status in FINAL_STATUSES:
+                return report
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                message = (
+                    f"{capitalized(self._label)} (id {report_id}) is still {status} after waiting "
+                    f"{duration(settings.wait_timeout_seconds)}; the next sync resumes it instead of requesting a new one."
+                )
+                logger.warning(message)
+                raise traced_error(message, FailureType.transient_error)
+            time.sleep(min(interval, remaining))
+            interval = min(interval * POLL_GROWTH, settings.poll_max_seconds)
+
+    def _fatal_reason(self, report: Mapping[str, Any]) -> str:
+        document_id = report.get("reportDocumentId")
+        if not document_id:
+            return ""
+        try:
+            reason = self._context.documents.text(document_id, self._label)
+        except (AirbyteTracedException, DownloadError, IncompleteDownload, OSError) as error:
+            return f"(its reason document could not be read: {getattr(error, 'message', None) or error})"
+        if len(reason) > FATAL_REASON_MAX_CHARS:
+            reason = reason[:FATAL_REASON_MAX_CHARS] + "..."
+        return reason
+
+    def _fail_fatal(self, report_id: str, reason: str) -> None:
+        lowered = reason.lower()
+        if any(word in lowered for word in _TOO_SOON_REASON_WORDS):
+            failure_type = FailureType.transient_error  # Amazon's identical-request cooldown: later syncs succeed
+        elif any(word in lowered for word in _CONFIG_REASON_WORDS):
+            failure_type = FailureType.config_error
+        else:
+            failure_type = FailureType.system_error
+        raise traced_error(
+            f"Amazon ended {self._label} FATAL twice (last id {report_id}); Amazon's reason: {reason or 'none given'}. "
+            "The other streams continue; the next sync asks for this window again.",
+            failure_type,
+        )
+
+    def _records_of_document(self, document_id: str) -> Iterator[Dict[str, Any]]:
+        start, end = self.record_window
+        yield from stamped_records(self._context, document_id, self._window.marketplace_id, start, end, None, self._label)
+
+
+def stamped_records(
+    stream: ReportStream,
+    document_id: str,
+    marketplace_id: Optional[str],
+    start: Optional[datetime],
+    end: Optional[datetime],
+    report_id: Optional[str],
+    label: str,
+) -> Iterator[Dict[str, Any]]:
+    """A document's records, typed per the stream's schema, with the connector's columns added."""
+    stamp: Dict[str, Any] = {
+        "marketplace_id": marketplace_id,
+        "dataStartTime": format_datetime(start) if start else None,
+        "dataEndTime": format_datetime(end) if end else None,
+    }
+    if report_id is not None:
+        stamp["report_id"] = report_id
+    for row in stream.documents.records(document_id, stream.source, marketplace_charset(marketplace_id), label):
+        record = stream.cast(row if isinstance(row, dict) else {"value": row})
+        record.update(stamp)
+        yield record
+
+
+def duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
