@@ -28,10 +28,6 @@ EXCLUDED_REPORT_STREAMS: Dict[str, str] = {
     "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA": (
         "no returns in US/CA in the last 90 days of the demo data set (Amazon CANCELs such reports: 0 rows)"
     ),
-    "GET_SALES_AND_TRAFFIC_REPORT_BY_ASIN": (
-        "asks for the same report type and options as GET_SALES_AND_TRAFFIC_REPORT in the same sync; "
-        "Amazon (and the emulator) answer the second request FATAL ('created a short time ago')"
-    ),
 }
 
 DEMO_MARKETPLACES: List[str] = ["US", "CA"]

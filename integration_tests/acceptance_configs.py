@@ -1,4 +1,4 @@
-"""Configs for the acceptance tests (acceptance-test-config.yml), pointing at the emulator on a fixed port."""
+"""Configs for the emulator-backed tests, and the acceptance tests' config files (acceptance-test-config.yml)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-ACCEPTANCE_PORT = 18765
 # Long enough for the emulator's fortnightly settlements and its rarer finance events to show up.
 ACCEPTANCE_DAYS = 45
 GENERATED = Path(__file__).parent / "acceptance" / ".generated"
-EMULATOR_URL = f"http://127.0.0.1:{ACCEPTANCE_PORT}"
 
 CLIENT_ID = "amzn1.application-oa2-client.emulator"
 CLIENT_SECRET = "emulator-client-secret"
@@ -72,14 +70,15 @@ def options_required_by_amazon() -> list:
     ]
 
 
-def write_acceptance_configs() -> None:
+def write_acceptance_configs(api_url: str, lwa_url: str) -> None:
+    """The config files acceptance-test-config.yml names, for the emulator at `api_url` (written when the
+    acceptance tests' emulator has started: its port is the system's choice, and dates are relative)."""
     GENERATED.mkdir(parents=True, exist_ok=True)
-    lwa = f"{EMULATOR_URL}/auth/o2/token"
     files = {
-        "spec_config.json": emulator_config(EMULATOR_URL, lwa),
-        "seller_config.json": emulator_config(EMULATOR_URL, lwa, days=ACCEPTANCE_DAYS, report_options_list=options_required_by_amazon()),
-        "vendor_config.json": emulator_config(EMULATOR_URL, lwa, account_type="Vendor", report_options_list=options_required_by_amazon()),
-        "invalid_refresh_token_config.json": emulator_config(EMULATOR_URL, lwa, refresh_token="Atzr|not-the-right-refresh-token"),
+        "spec_config.json": emulator_config(api_url, lwa_url),
+        "seller_config.json": emulator_config(api_url, lwa_url, days=ACCEPTANCE_DAYS, report_options_list=options_required_by_amazon()),
+        "vendor_config.json": emulator_config(api_url, lwa_url, account_type="Vendor", report_options_list=options_required_by_amazon()),
+        "invalid_refresh_token_config.json": emulator_config(api_url, lwa_url, refresh_token="Atzr|not-the-right-refresh-token"),
     }
     for name, content in files.items():
         (GENERATED / name).write_text(json.dumps(content, indent=2))

@@ -10,14 +10,16 @@ from __future__ import annotations
 import pytest
 from airbyte_cdk.test.standard_tests import SourceTestSuiteBase
 
-from integration_tests.acceptance_configs import ACCEPTANCE_PORT
+from integration_tests.acceptance_configs import write_acceptance_configs
 from integration_tests.sp_api_emulator import start_emulator
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 
 
 @pytest.fixture(scope="module", autouse=True)
 def acceptance_emulator():
-    emulator = start_emulator(port=ACCEPTANCE_PORT, profile="small", seed=1, time_scale=600)
+    emulator = start_emulator(profile="small", seed=1, time_scale=600)
+    # The scenarios' config files are read when each test runs, so they can name this emulator's port.
+    write_acceptance_configs(emulator.api_url, emulator.lwa_url)
     yield emulator
     emulator.stop()
 

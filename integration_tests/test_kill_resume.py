@@ -40,7 +40,7 @@ SEED = 7
 # 300x Amazon's pace: getOrders refills at 5/s, so 40 days in 2-day windows take a few seconds to read.
 TIME_SCALE = 300.0
 WINDOW_DAYS = 40
-WORKERS = 4  # fewer than the default 10: fewer windows in flight, so a kill lands between checkpoints more often
+WORKERS = 4  # far fewer than the default 128: fewer windows in flight, so a kill lands between checkpoints more often
 LONGEST_KILL_DELAY = 4.0  # seconds after the process first writes; a later kill may find it finished
 MAX_RUNS = 60
 

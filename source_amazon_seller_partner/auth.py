@@ -47,7 +47,10 @@ _LWA_ERROR_ADVICE = {
 class LwaTokenProvider:
     """Fetches and caches one access token; safe to call from many threads."""
 
-    def __init__(self, lwa_url: str, client_id: str, client_secret: str, refresh_token: str) -> None:
+    def __init__(
+        self, lwa_url: str, client_id: str, client_secret: str, refresh_token: str, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._clock = clock
         self._lwa_url = lwa_url
         self._form = {
             "grant_type": "refresh_token",
@@ -63,7 +66,7 @@ class LwaTokenProvider:
 
     def access_token(self) -> str:
         with self._lock:
-            if self._token is None or time.monotonic() >= self._expires_at:
+            if self._token is None or self._clock() >= self._expires_at:
                 self._fetch()
             assert self._token is not None
             return self._token
@@ -117,7 +120,7 @@ class LwaTokenProvider:
                 message="Login with Amazon answered without an access token; try again later.",
                 failure_type=FailureType.transient_error,
             ) from None
-        now = time.monotonic()
+        now = self._clock()
         # The CDK masks registered secrets in every log line and trace (its --debug logs print request headers).
         add_to_secrets(token)
         # Renew shortly before expiry: 5 minutes for Amazon's hour-long tokens, proportionally less for short ones.

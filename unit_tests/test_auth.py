@@ -25,22 +25,26 @@ def test_token_is_fetched_once_and_reused():
 
 
 def test_token_renewed_before_expiry():
+    now = [1000.0]
     with requests_mock.Mocker() as mock:
-        mock.post(LWA, [{"json": {"access_token": "Atza|a", "expires_in": 1}}, {"json": {"access_token": "Atza|b", "expires_in": 3600}}])
-        p = provider()
+        mock.post(LWA, [{"json": {"access_token": "Atza|a", "expires_in": 3600}}, {"json": {"access_token": "Atza|b", "expires_in": 3600}}])
+        p = LwaTokenProvider(LWA, "client-id-1", "client-secret-1", "Atzr|refresh-1", clock=lambda: now[0])
         assert p.access_token() == "Atza|a"
-        time.sleep(1.0)
-        assert p.access_token() == "Atza|b"
+        now[0] += 3600 - 301  # more than 5 minutes left: kept
+        assert p.access_token() == "Atza|a" and mock.call_count == 1
+        now[0] += 2  # less than 5 minutes left: renewed before Amazon rejects it
+        assert p.access_token() == "Atza|b" and mock.call_count == 2
 
 
 @pytest.mark.parametrize("code, credential", [("invalid_grant", "refresh_token"), ("invalid_client", "lwa_client_secret")])
-def test_rejected_credentials_are_config_errors_naming_the_credential(code, credential):
+def test_rejected_credentials_are_config_errors_naming_the_credential(code, credential, monkeypatch):
+    slept = []
+    monkeypatch.setattr(time, "sleep", slept.append)
     with requests_mock.Mocker() as mock:
         mock.post(LWA, status_code=400, json={"error": code, "error_description": "echo Atzr|refresh-1"})
-        started = time.monotonic()
         with pytest.raises(ConfigError) as error:
             provider().access_token()
-        assert time.monotonic() - started < 2
+        assert slept == []  # a refusal is final: no retry, no wait
         assert credential in error.value.message
         assert "Atzr|refresh-1" not in error.value.message and "client-secret-1" not in error.value.message
         assert mock.call_count == 1

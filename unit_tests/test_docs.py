@@ -22,7 +22,7 @@ import stream_table  # noqa: E402  (tools/ is not a package)
 
 README_PATH = REPO_ROOT / "README.md"
 DOCS_PAGE_PATH = REPO_ROOT / "docs" / "amazon-seller-partner.md"
-REFERENCE = Path("/work/shared/reference")  # Airbyte's published 4.6.4: its spec and streams
+REFERENCE = Path(__file__).resolve().parent / "fixtures" / "airbyte_4_6_4"  # Airbyte's published 4.6.4: its spec and streams
 README = README_PATH.read_text(encoding="utf-8")
 DOCS_PAGE = DOCS_PAGE_PATH.read_text(encoding="utf-8")
 

@@ -12,7 +12,8 @@ from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer, FailureType
 from airbyte_cdk.test.entrypoint_wrapper import read
 from airbyte_cdk.test.models.outcome import ExpectedOutcome
 
-from source_amazon_seller_partner import products
+from source_amazon_seller_partner.products import records
+from source_amazon_seller_partner.products.calls import catalog_items
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 from unit_tests.mock_api import API, CA, LWA, SELLER, US, config
 
@@ -281,7 +282,7 @@ def test_products_are_emitted_page_by_page():
     transport = SourceAmazonSellerPartner(config=config()).context.transport("Products", {})
     with requests_mock.Mocker() as mock:
         fake.install(mock)
-        generator = products.products_of_marketplace(transport, SELLER, US)
+        generator = records.products_of_marketplace(transport, SELLER, US)
         first_page = [next(generator) for _ in range(20)]
         assert fake.events == ["listings:0", "catalog:20", "fba:20"]
         rest = list(generator)
@@ -301,11 +302,11 @@ def test_access_denied_names_the_role():
 def test_catalog_batches_never_exceed_amazons_identifier_limit():
     transport = SourceAmazonSellerPartner(config=config()).context.transport("CatalogItems", {})
     with pytest.raises(ValueError):
-        list(products.catalog_items(transport, US, [f"B0{i:08d}" for i in range(21)], ("identifiers",)))
+        list(catalog_items(transport, US, [f"B0{i:08d}" for i in range(21)], ("identifiers",)))
 
 
 def test_merchant_quantity_ignores_amazon_channels():
     listing = {"fulfillmentAvailability": [{"fulfillmentChannelCode": "AMAZON_NA", "quantity": 99},
                                            {"fulfillmentChannelCode": "DEFAULT", "quantity": 4}]}
-    record = products.product_record(US, {"sku": "S", **listing}, None, None)
+    record = records.product_record(US, {"sku": "S", **listing}, None, None)
     assert (record["stock"], record["stock_source"], record["mfn_quantity"]) == (4, "listing_fulfillment_availability", 4)

@@ -674,17 +674,21 @@ def test_vendor_configs_get_vendor_reports_and_seller_configs_seller_reports():
 def test_two_streams_of_one_report_share_one_request():
     index = RecentReports(transport=None, settings=JobSettings.from_config(make_sync()._config))
     created = []
+    inside, release = threading.Event(), threading.Event()
 
     def create():
-        time.sleep(0.05)  # the second thread arrives while the first is still requesting
+        inside.set()
+        release.wait(10)  # held until the second stream has asked for the same report
         created.append(1)
         return "R-shared"
 
     body = {"reportType": "GET_SALES_AND_TRAFFIC_REPORT", "marketplaceIds": [US], "reportOptions": {"dateGranularity": "DAY"}}
     results = []
     threads = [threading.Thread(target=lambda: results.append(index.requested_once(dict(body), create))) for _ in range(2)]
-    for t in threads:
-        t.start()
+    threads[0].start()
+    assert inside.wait(10)
+    threads[1].start()
+    release.set()
     for t in threads:
         t.join()
     assert results == ["R-shared", "R-shared"] and len(created) == 1
