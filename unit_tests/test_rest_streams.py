@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import requests_mock
 from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
 from airbyte_cdk.test.entrypoint_wrapper import read
 
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
+from source_amazon_seller_partner.catalog.manifest import assemble_manifest
 from unit_tests.mock_api import API, CA, LWA, US, config
-
 
 
 def iso(dt: datetime) -> str:
@@ -144,6 +145,64 @@ def test_vendor_config_calls_vendor_apis_only_in_7_day_windows():
         before = datetime.strptime(p["changedBefore"], "%Y-%m-%dT%H:%M:%SZ")
         assert before - after <= timedelta(days=7)
     assert {m.record.data["marketplace_id"] for m in output.records} == {US}
+
+
+VENDOR_CURSORS = [
+    ("VendorOrders", "/vendor/orders/v1/purchaseOrders", ["payload", "orders"], "changedAfter", "changedBefore"),
+    ("VendorOrdersStatus", "/vendor/orders/v1/purchaseOrdersStatus", ["payload", "ordersStatus"], "updatedAfter", "updatedBefore"),
+    ("VendorDirectFulfillmentOrders", "/vendor/directFulfillment/orders/2021-12-28/purchaseOrders", ["orders"], "createdAfter", "createdBefore"),
+    ("VendorDirectFulfillmentShipping", "/vendor/directFulfillment/shipping/2021-12-28/shippingLabels", ["shippingLabels"], "createdAfter", "createdBefore"),
+]
+
+
+@pytest.mark.parametrize("stream, path, records_path, after, before", VENDOR_CURSORS, ids=[v[0] for v in VENDOR_CURSORS])
+def test_vendor_state_moves_to_the_window_end_and_the_next_sync_starts_there(stream, path, records_path, after, before):
+    cfg = config(account_type="Vendor", refresh_token="Atzr|unit-vendor", replication_start_date=iso(NOW - timedelta(days=20)),
+                 lookback_window_days=0)
+    windows = []
+
+    def page(request, context):
+        windows.append(params(request))
+        body = {"purchaseOrderNumber": f"PO-{len(windows)}"}
+        for key in reversed(records_path):
+            body = {key: [body] if key == records_path[-1] else body}
+        return body
+
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, json={"access_token": "Atza|unit-vendor-access", "expires_in": 3600})
+        mock.get(f"{API}{path}", json=page)
+        first = run_read(cfg, [stream])
+        first_windows = list(windows)
+        assert len(first_windows) == 3 and len(first.records) == 3
+        # every record carries the real cursor field: its window's end
+        assert sorted(m.record.data[before] for m in first.records) == sorted(w[before] for w in first_windows)
+        state = [m.state for m in first.state_messages][-1]
+        windows.clear()
+        second = run_read(cfg, [stream], state=[state])
+    last_end = max(datetime.strptime(w[before], "%Y-%m-%dT%H:%M:%SZ") for w in first_windows)
+    # the second sync starts where the first ended, not at the start date: nothing read twice
+    assert windows and datetime.strptime(windows[0][after], "%Y-%m-%dT%H:%M:%SZ") >= last_end
+    assert len(second.records) == len(windows) <= 1
+
+
+def test_no_transformation_writes_to_a_templated_field_name():
+    """The CDK does not interpolate AddFields paths: a '{{ ... }}' path would become a literal key."""
+    templated = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if node.get("type") == "AddFields" or "fields" in node and isinstance(node.get("fields"), list):
+                for field in node.get("fields") or []:
+                    if isinstance(field, dict) and any("{{" in str(part) for part in field.get("path") or []):
+                        templated.append((where, field.get("path")))
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}[{index}]")
+
+    walk(assemble_manifest(), "")
+    assert templated == []
 
 
 def test_fba_inventory_pages_with_top_level_next_token_per_marketplace():
