@@ -147,6 +147,9 @@ def normalize_config(raw: Mapping[str, Any], known_report_names: Optional[Iterab
     period = config.get("period_in_days", 90)
     if isinstance(period, bool) or not isinstance(period, int) or period < 1:
         raise ConfigError(f"'period_in_days' must be a whole number of days, at least 1, got {period!r}.")
+    if period > MAX_HISTORY.days:
+        # No window can be longer than the history Amazon keeps; 4.6.4 accepted any number here.
+        config["period_in_days"] = MAX_HISTORY.days
     step = str(config.get("financial_events_step", "180"))
     if step not in FINANCIAL_EVENTS_STEPS:
         raise ConfigError(f"'financial_events_step' must be one of {', '.join(sorted(FINANCIAL_EVENTS_STEPS, key=int))} (days), got {step!r}.")

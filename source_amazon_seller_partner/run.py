@@ -42,6 +42,10 @@ def _read_json(path: str, what: str) -> Any:
             return json.load(handle)
     except FileNotFoundError:
         raise InputFileError(f"The {what} file '{path}' does not exist.") from None
+    except IsADirectoryError:
+        raise InputFileError(f"The {what} file '{path}' is a directory: give the path of the JSON file in it.") from None
+    except OSError as error:
+        raise InputFileError(f"The {what} file '{path}' cannot be read ({error.strerror or type(error).__name__}).") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputFileError(f"The {what} file '{path}' is not valid JSON ({error.__class__.__name__} at {getattr(error, 'lineno', '?')}:{getattr(error, 'colno', '?')}).") from None
 

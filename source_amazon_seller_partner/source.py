@@ -4,11 +4,24 @@ per run, and the component factory that hands that context to the custom compone
 from __future__ import annotations
 
 import logging
-from typing import Any, List, Mapping, Optional
+import time
+from typing import Any, Dict, Iterator, List, Mapping, Optional
 
-from airbyte_cdk.models import AirbyteConnectionStatus, AirbyteStateMessage, ConfiguredAirbyteCatalog
+from airbyte_cdk.models import (
+    AirbyteConnectionStatus,
+    AirbyteErrorTraceMessage,
+    AirbyteMessage,
+    AirbyteStateMessage,
+    AirbyteTraceMessage,
+    ConfiguredAirbyteCatalog,
+    FailureType,
+    StreamDescriptor,
+    TraceType,
+    Type,
+)
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import DefaultErrorHandler as DefaultErrorHandlerModel
+from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.declarative.parsers.manifest_component_transformer import ManifestComponentTransformer
 from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
 from jsonschema import Draft7Validator
@@ -21,6 +34,7 @@ from .context import SyncContext
 from .errors import ConfigError
 from .factory import SpApiComponentFactory
 from .reports.redaction import install_presigned_url_redactor
+from .state import StreamCursor, prepare_state
 
 
 def check_against_spec(config: Mapping[str, Any], connection_specification: Mapping[str, Any]) -> None:
@@ -56,8 +70,15 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
                 check_against_spec(config, manifest["spec"]["connection_specification"])
             except ConfigError as error:
                 self.config_error = error
-        super().__init__(catalog=catalog, config=normalized, state=state, source_config=manifest, **kwargs)
+                normalized = None  # the CDK must not build anything from a config that breaks the spec
+        # The state is read below, once the manifest is resolved (state.py makes older formats readable).
+        super().__init__(catalog=catalog, config=normalized, state=None, source_config=manifest, **kwargs)
         self.context: Optional[SyncContext] = None
+        # Streams whose saved state holds a value no version of the connector wrote: {name: value}.
+        self.unreadable_state: Dict[str, Any] = {}
+        if normalized is not None and state:
+            prepared, self.unreadable_state = prepare_state(state, self._stream_cursors())
+            self._connector_state_manager = ConnectorStateManager(state=prepared)
         if normalized is not None:
             self.context = SyncContext(self._config, error_handlers=self._error_handler_for)
             self._constructor = SpApiComponentFactory(
@@ -75,21 +96,105 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
         )
         return self._constructor.create_component(DefaultErrorHandlerModel, definition, self._config)
 
+    def _stream_cursors(self) -> Dict[str, StreamCursor]:
+        """Each incremental stream's cursor as its state holds it (see state.py)."""
+        legacy = {spec.name: spec.airbyte_4_6_4_cursor_field for spec in load_report_catalog() if spec.airbyte_4_6_4_cursor_field}
+
+        def cursor_of(stream: Mapping[str, Any]) -> Optional[StreamCursor]:
+            incremental = stream.get("incremental_sync") or {}
+            field = incremental.get("cursor_field")
+            if not isinstance(field, str):
+                return None
+            formats = tuple(incremental.get("cursor_datetime_formats") or [incremental.get("datetime_format")])
+            router = (stream.get("retriever") or {}).get("partition_router") or {}
+            parents = router.get("parent_stream_configs") or [] if isinstance(router, Mapping) else []
+            parent = None
+            if parents and parents[0].get("incremental_dependency"):
+                parent_cursor = cursor_of(parents[0]["stream"])
+                parent = (parents[0]["stream"]["name"], parent_cursor) if parent_cursor else None
+            return StreamCursor(field, formats, legacy.get(stream.get("name", "")), parent)
+
+        cursors = {}
+        for stream in self._stream_configs(self._source_config):
+            cursor = cursor_of(stream)
+            if cursor is not None:
+                cursors[stream["name"]] = cursor
+        return cursors
+
     def _prepare_for_stream_build(self) -> None:
         if self.config_error:
             raise self.config_error
         super()._prepare_for_stream_build()
 
-    def read(self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog, state: Any = None) -> Any:
-        if self.context is not None and not self.config_error:
-            # Announce every selected report type up front so getReports (0.0222/s) lists them ten at a time.
-            report_types = {spec.name: spec.report_type for spec in load_report_catalog()}
-            selected = [report_types[s.stream.name] for s in catalog.streams if s.stream.name in report_types]
-            self.context.recent_reports.expect(selected)
-        return super().read(logger, config, catalog, state)
+    def read(
+        self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog, state: Any = None
+    ) -> Iterator[AirbyteMessage]:
+        if self.config_error:
+            raise self.config_error
+        assert self.context is not None
+        catalog = self._readable_catalog(catalog)
+        # A refused refresh token or client secret is final for the whole sync: one LWA call, one line.
+        self.context.tokens.access_token()
+        # Announce every selected report type up front so getReports (0.0222/s) lists them ten at a time.
+        report_types = {spec.name: spec.report_type for spec in load_report_catalog()}
+        self.context.recent_reports.expect([report_types[s.stream.name] for s in catalog.streams if s.stream.name in report_types])
+        if catalog.streams:
+            yield from super().read(logger, config, catalog, state)
+        if self.unreadable_state:
+            for name, value in self.unreadable_state.items():
+                yield _stream_error(name, _unreadable_state_message(name, value))
+            raise ConfigError(
+                "The saved state of "
+                + "; of ".join(f"{name} holds {value!r}" for name, value in self.unreadable_state.items())
+                + ", a cursor value no version of this connector wrote. Clear those streams' state (or fix the value) and sync again."
+            )
+
+    def _readable_catalog(self, catalog: ConfiguredAirbyteCatalog) -> ConfiguredAirbyteCatalog:
+        """The selected streams this source has and whose state it can read; unknown names are warned about."""
+        available = {stream["name"] for stream in self._stream_configs(self._source_config)}
+        unknown = [s.stream.name for s in catalog.streams if s.stream.name not in available]
+        if unknown and len(unknown) == len(catalog.streams):
+            raise ConfigError(
+                f"None of the selected streams exists for this config: {', '.join(unknown)}. "
+                + _which_streams_exist(self._config)
+            )
+        if unknown:
+            self.logger.warning(
+                "Skipping selected streams this source does not have for this config: %s. %s",
+                ", ".join(unknown),
+                _which_streams_exist(self._config),
+            )
+        kept = [s for s in catalog.streams if s.stream.name in available and s.stream.name not in self.unreadable_state]
+        return ConfiguredAirbyteCatalog(streams=kept)
 
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         if self.config_error:
             raise self.config_error
         assert self.context is not None
         return check_connection(self.context, logger)
+
+
+def _which_streams_exist(config: Mapping[str, Any]) -> str:
+    account = "Vendor" if config.get("_is_vendor") else "Seller"
+    return f"With account_type {account} the streams are those `discover` lists (check the names and the account type)."
+
+
+def _unreadable_state_message(name: str, value: Any) -> str:
+    return (
+        f"The saved state of stream {name} holds {value!r}, a cursor value no version of this connector wrote. "
+        "Clear this stream's state (or fix the value) and sync again; the other streams ran."
+    )
+
+
+def _stream_error(name: str, message: str) -> AirbyteMessage:
+    return AirbyteMessage(
+        type=Type.TRACE,
+        trace=AirbyteTraceMessage(
+            type=TraceType.ERROR,
+            emitted_at=time.time() * 1000,
+            error=AirbyteErrorTraceMessage(
+                message=message, internal_message=message, failure_type=FailureType.config_error,
+                stream_descriptor=StreamDescriptor(name=name),
+            ),
+        ),
+    )

@@ -49,7 +49,17 @@ CONFIG_CASES = [
     ("report option without stream name", {"report_options_list": [{**OPTION, "stream_name": ""}]}, "stream_name"),
     ("api_url not a URL", {"api_url": "ftp://example"}, "api_url"),
     ("lwa_url not a URL", {"lwa_url": "localhost:8000"}, "lwa_url"),
+    ("no workers", {"num_workers": 0}, "num_workers"),
+    ("negative workers", {"num_workers": -3}, "num_workers"),
+    ("workers as text", {"num_workers": "8"}, "num_workers"),
+    ("too many workers", {"num_workers": 100000}, "num_workers"),
+    ("report wait of a geological age", {"report_wait_timeout_minutes": 10**12}, "report_wait_timeout_minutes"),
+    ("report reuse age beyond any report", {"report_reuse_max_age_minutes": 10**13}, "report_reuse_max_age_minutes"),
+    ("FATAL cooldown beyond any sync", {"report_fatal_retry_cooldown_seconds": 10**20}, "report_fatal_retry_cooldown_seconds"),
+    ("negative lookback", {"lookback_window_days": -1}, "lookback_window_days"),
 ]
+# Keys explicitly set to null (the table above drops None to test a missing key).
+NULL_CASES = ["num_workers", "period_in_days", "report_wait_timeout_minutes", "lookback_window_days"]
 
 
 def run_command(capsys, *args):
@@ -88,7 +98,23 @@ def test_bad_config_check_fails_with_one_line(tmp_path, capsys, name, change, fr
     assert code == 0
 
 
-@pytest.mark.parametrize("name, change, fragment", CONFIG_CASES[:6], ids=[c[0] for c in CONFIG_CASES[:6]])
+@pytest.mark.parametrize("key", NULL_CASES)
+def test_a_null_setting_is_a_config_error_not_a_crash(tmp_path, capsys, key):
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({**GOOD, key: None}))
+    code, messages, output = run_command(capsys, "check", "--config", str(path))
+    message = assert_one_line_config_error(messages, output, key)
+    assert [m["connectionStatus"] for m in messages if m["type"] == "CONNECTION_STATUS"] == [{"status": "FAILED", "message": message}]
+    assert code == 0
+
+
+def test_a_period_longer_than_amazons_history_is_clamped_not_an_overflow():
+    from source_amazon_seller_partner.config import normalize_config
+
+    assert normalize_config({**GOOD, "period_in_days": 10**9})["period_in_days"] == 730
+
+
+@pytest.mark.parametrize("name, change, fragment", CONFIG_CASES[:6] + CONFIG_CASES[-8:], ids=[c[0] for c in CONFIG_CASES[:6] + CONFIG_CASES[-8:]])
 def test_bad_config_read_fails_with_config_error(tmp_path, capsys, name, change, fragment):
     (tmp_path / "config.json").write_text(json.dumps({**GOOD, **change}))
     (tmp_path / "catalog.json").write_text(json.dumps(CATALOG))
@@ -106,6 +132,9 @@ FILE_CASES = [
     ("state not JSON", "read", {"state": "{"}, "not valid JSON"),
     ("state wrong shape", "read", {"state": json.dumps({"Orders": "2024"})}, "list of Airbyte state messages"),
     ("state junk entries", "read", {"state": json.dumps([{"type": "NOPE", "stream": 3}])}, "not an Airbyte state message"),
+    ("config is a directory", "check", {"config": "<directory>"}, "is a directory"),
+    ("catalog is a directory", "read", {"catalog": "<directory>"}, "is a directory"),
+    ("state is a directory", "read", {"state": "<directory>"}, "is a directory"),
 ]
 
 
@@ -117,7 +146,9 @@ def test_broken_files(tmp_path, capsys, name, command, files, fragment):
         if kind != "config" and command != "read":
             continue
         path = tmp_path / f"{kind}.json"
-        if contents[kind] is not None:
+        if contents[kind] == "<directory>":
+            path.mkdir()
+        elif contents[kind] is not None:
             path.write_text(contents[kind])
         args += [f"--{kind}", str(path)]
     code, messages, output = run_command(capsys, *args)

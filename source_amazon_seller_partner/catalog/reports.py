@@ -35,6 +35,8 @@ class ReportStreamSpec:
     xml_record_tag: Optional[str] = None
     role: str = ""
     default_enabled: bool = False
+    # The cursor field Airbyte's connector 4.6.4 kept in this stream's state, where it was not ours.
+    airbyte_4_6_4_cursor_field: Optional[str] = None
     description: str = ""
 
 
@@ -65,6 +67,7 @@ def _load(path: str) -> tuple:
                 xml_record_tag=entry.get("xml_record_tag"),
                 role=entry.get("role", ""),
                 default_enabled=bool(entry.get("default_enabled", False)),
+                airbyte_4_6_4_cursor_field=entry.get("airbyte_4_6_4_cursor_field"),
                 description=entry.get("description", ""),
             )
         )

@@ -1,0 +1,123 @@
+"""Incoming state, made readable before the CDK sees it.
+
+Accepted: what this connector writes (per-marketplace `states` with the stream's cursor), and what
+Airbyte's connector 4.6.4 wrote or accepted: one cursor for the whole stream (the CDK applies it to
+every marketplace), date-only values ("2024-01-31" for report streams), a report stream's own
+4.6.4 cursor field (e.g. `last-updated-date`, renamed to ours), GLOBAL and LEGACY state messages
+(turned into one message per stream). A cursor value no version wrote (a number, garbage) is not
+guessed at: that stream is reported as a config error naming it and the value, the others run.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from airbyte_cdk.models import AirbyteStateMessage, AirbyteStateMessageSerializer, AirbyteStateType
+
+from .dates import format_datetime
+
+logger = logging.getLogger("airbyte")
+
+# Besides the formats each cursor declares in the manifest: 4.6.4 wrote report cursors as dates.
+DATE_ONLY = "%Y-%m-%d"
+_PARTITION_KEYS = ("states", "state")
+
+
+@dataclass(frozen=True)
+class StreamCursor:
+    """What a stream's state holds: its cursor field, the formats it parses, a field 4.6.4 used instead."""
+
+    field: str
+    formats: Tuple[str, ...]
+    legacy_field: Optional[str] = None
+    parent: Optional[Tuple[str, "StreamCursor"]] = None  # (parent stream name, its cursor) for substreams
+
+
+class UnreadableState(ValueError):
+    def __init__(self, value: Any) -> None:
+        super().__init__(repr(value))
+        self.value = value
+
+
+def prepare_state(
+    messages: Optional[Sequence[AirbyteStateMessage]], cursors: Mapping[str, StreamCursor]
+) -> Tuple[List[AirbyteStateMessage], Dict[str, Any]]:
+    """(messages the CDK can read, {stream name: the value that could not be read})."""
+    prepared: List[AirbyteStateMessage] = []
+    unreadable: Dict[str, Any] = {}
+    for name, blob in _per_stream(messages or []):
+        cursor = cursors.get(name)
+        if cursor is not None and blob:
+            try:
+                blob = _readable(blob, cursor)
+            except UnreadableState as error:
+                unreadable[name] = error.value
+                continue
+        prepared.append(
+            AirbyteStateMessageSerializer.load({"type": "STREAM", "stream": {"stream_descriptor": {"name": name}, "stream_state": blob}})
+        )
+    return prepared, unreadable
+
+
+def _per_stream(messages: Iterable[AirbyteStateMessage]) -> Iterable[Tuple[str, Dict[str, Any]]]:
+    for message in messages:
+        if message.type == AirbyteStateType.GLOBAL and message.global_ is not None:
+            logger.info("The state is a GLOBAL message; reading its per-stream states.")
+            for stream_state in message.global_.stream_states or []:
+                yield stream_state.stream_descriptor.name, _as_dict(stream_state.stream_state)
+        elif message.type == AirbyteStateType.LEGACY or (message.type is None and message.data):
+            for name, value in (message.data or {}).items():
+                if isinstance(value, Mapping):
+                    yield name, dict(value)
+        elif message.stream is not None:
+            yield message.stream.stream_descriptor.name, _as_dict(message.stream.stream_state)
+
+
+def _as_dict(blob: Any) -> Dict[str, Any]:
+    if blob is None:
+        return {}
+    if isinstance(blob, Mapping):
+        return copy.deepcopy(dict(blob))
+    return copy.deepcopy(dict(blob.__dict__))
+
+
+def _readable(blob: Dict[str, Any], cursor: StreamCursor) -> Dict[str, Any]:
+    if any(key in blob for key in _PARTITION_KEYS):
+        for entry in blob.get("states") or []:
+            if isinstance(entry, Mapping) and isinstance(entry.get("cursor"), Mapping):
+                entry["cursor"] = _readable_cursor(dict(entry["cursor"]), cursor)
+        if isinstance(blob.get("state"), Mapping):
+            blob["state"] = _readable_cursor(dict(blob["state"]), cursor)
+        parent_state = blob.get("parent_state")
+        if cursor.parent and isinstance(parent_state, Mapping) and isinstance(parent_state.get(cursor.parent[0]), Mapping):
+            parent_state[cursor.parent[0]] = _readable(dict(parent_state[cursor.parent[0]]), cursor.parent[1])
+        return blob
+    return _readable_cursor(blob, cursor)
+
+
+def _readable_cursor(values: Dict[str, Any], cursor: StreamCursor) -> Dict[str, Any]:
+    if cursor.field not in values and cursor.legacy_field and cursor.legacy_field in values:
+        values[cursor.field] = values.pop(cursor.legacy_field)
+    if cursor.field in values:
+        values[cursor.field] = _readable_value(values[cursor.field], cursor.formats)
+    return values
+
+
+def _readable_value(value: Any, formats: Tuple[str, ...]) -> str:
+    if not isinstance(value, str):
+        raise UnreadableState(value)
+    text = value.strip()
+    for fmt in formats:
+        try:
+            datetime.strptime(text, fmt)
+            return text
+        except ValueError:
+            continue
+    try:
+        return format_datetime(datetime.strptime(text, DATE_ONLY).replace(tzinfo=timezone.utc))
+    except ValueError:
+        raise UnreadableState(value) from None
