@@ -15,8 +15,8 @@ import pytest
 import requests
 
 from emulator_client import Client
-from integration_tests.sp_api_emulator.report_json import AMAZON_SCHEMAS, required_options
-from integration_tests.sp_api_emulator.timeutil import iso, parse_iso, utcnow
+from sp_api_emulator.report_json import AMAZON_SCHEMAS, required_options
+from sp_api_emulator.timeutil import iso, parse_iso, utcnow
 from report_helpers import create, download, run, tsv_rows, wait
 from spapi_models import FORMATS, load_report_schema
 
@@ -277,7 +277,7 @@ def test_xml_reports_parse(emulator):
 
 def test_large_profile_serves_the_big_documents(make_emulator, monkeypatch):
     """The large profile's documents come from large_documents.py; sizes shrunk here to stay fast."""
-    from integration_tests.sp_api_emulator import report_documents
+    from sp_api_emulator import report_documents
 
     monkeypatch.setattr(report_documents, "LARGE_TSV_ROWS", 3000)
     monkeypatch.setattr(report_documents, "LARGE_JSON_BYTES", 300_000)

@@ -1,4 +1,4 @@
-"""python -m integration_tests.sp_api_emulator: serve until interrupted; print one JSON line when ready."""
+"""python -m sp_api_emulator: serve until interrupted; print one JSON line when ready."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .server import start_emulator
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m integration_tests.sp_api_emulator",
+    parser = argparse.ArgumentParser(prog="python -m sp_api_emulator",
                                      description="Local emulator of Amazon SP-API and Login with Amazon.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")

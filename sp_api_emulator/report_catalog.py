@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 log = logging.getLogger("sp_api_emulator")
 
-PACKAGE_DIR = Path(__file__).resolve().parents[2] / "source_amazon_seller_partner"
+PACKAGE_DIR = Path(__file__).resolve().parents[1] / "source_amazon_seller_partner"
 CONNECTOR_ADDED = ("marketplace_id", "dataStartTime", "dataEndTime", "report_id")
 
 

@@ -116,7 +116,7 @@ def large_writer(report_type: str, seed: int) -> Callable[[Any], None]:
     try:
         from . import large_documents
     except ImportError as error:
-        raise RuntimeError("--profile large needs integration_tests/sp_api_emulator/large_documents.py "
+        raise RuntimeError("--profile large needs sp_api_emulator/large_documents.py "
                            f"(not importable: {error})") from error
     if report_type == LARGE_TSV_TYPE:
         return lambda fileobj: large_documents.write_large_tsv(fileobj, rows=LARGE_TSV_ROWS, seed=seed, gzip_level=1)
