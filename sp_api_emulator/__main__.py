@@ -12,7 +12,7 @@ import threading
 from .auth import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SELLER_REFRESH_TOKEN,
                    DEFAULT_VENDOR_REFRESH_TOKEN)
 from .faults import FaultSpecError, parse_fault_spec
-from .models import PROFILES
+from .dataset import PROFILES
 from .server import start_emulator
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any, Dict, Iterable, List, Optional, Union
 
 from .exceptions import InvalidInput
-from .report_rows import ReportRequest
+from .models import ReportRequest
 from .timeutil import iso, parse_iso, utcnow
 
 DateLike = Union[str, datetime, None]

@@ -8,7 +8,8 @@ from typing import Any, Dict, List
 from ..catalog_text import PRODUCT_KINDS
 from ..exceptions import InvalidInput
 from ..http_types import Request
-from ..models import MARKETS_BY_ID, Market, Product
+from ..marketplaces import MARKETS_BY_ID, Market
+from ..models import Product
 from .common import enum_params, int_param
 
 IDENTIFIER_TYPES = ["ASIN", "EAN", "GTIN", "ISBN", "JAN", "MINSAN", "SKU", "UPC"]
@@ -23,7 +24,7 @@ def _matches(product: Product, kind: str, values: List[str]) -> bool:
 
 
 def _classification(product: Product, market: Market) -> Dict[str, Any]:
-    from ..report_xml import browse_tree_nodes
+    from ..reports.xml_writer import browse_tree_nodes
 
     nodes = browse_tree_nodes(market)
     kind_index = [code for code, _ in PRODUCT_KINDS].index(product.kind)

@@ -7,7 +7,7 @@ import time
 from xml.sax.saxutils import escape
 
 from ..http_types import Request, Response
-from ..report_documents import LARGE_JSON_TYPE, LARGE_TSV_TYPE, document_format, document_text, encode, \
+from ..reports.documents import LARGE_JSON_TYPE, LARGE_TSV_TYPE, document_format, document_text, encode, \
     fatal_document, large_writer
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from ..http_types import Request
-from ..models import Market
+from ..marketplaces import Market
 
 
 def _marketplace(market: Market) -> Dict[str, Any]:

@@ -1,7 +1,8 @@
-"""Report documents on the wire: which text, which charset, gzip or plain, streamed in chunks.
+"""Report documents on the wire: which text, which charset (declared or not), BOM, gzip, streamed in chunks.
 
-Flat files are `text/plain; charset=Cp1252` (UTF-8 for ledger/fee types, Shift_JIS for JP-only
-reports); order/listing flat files, order XML and JSON reports are gzip-compressed, the rest plain.
+Each report type's `Encoding` (types_*.py) decides; by default flat files are Cp1252 declared as
+`text/plain; charset=Cp1252`, and Shift_JIS when every requested marketplace is JP. JSON is
+`application/json; charset=UTF-8`, XML `text/xml; charset=UTF-8`.
 """
 
 from __future__ import annotations
@@ -11,19 +12,17 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from .models import Dataset
-from .report_catalog import ReportDefinition
-from .report_json import count_json_rows, json_document
-from .report_rows import ReportRequest, row_contexts, tsv_lines
-from .report_xml import count_xml_records, xml_document
+from ..models import Dataset, ReportRequest
+from .definitions import ReportType
+from .json_writer import count_json_rows, json_document
+from .rows import row_contexts
+from .tsv import tsv_lines
+from .xml_writer import count_xml_records, xml_document
 
 CHUNK_BYTES = 64 * 1024
-UTF8_FLAT_FILES = {"GET_LEDGER_DETAIL_VIEW_DATA", "GET_LEDGER_SUMMARY_VIEW_DATA", "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA",
-                   "GET_FBA_STORAGE_FEE_CHARGES_DATA", "GET_FBA_FULFILLMENT_LONGTERM_STORAGE_FEE_CHARGES_DATA",
-                   "GET_FBA_INVENTORY_PLANNING_DATA", "GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT"}
 CODECS = {"Cp1252": "cp1252", "UTF-8": "utf-8", "Shift_JIS": "shift_jis"}
 
-# --profile large: these report types are served from large_documents.py
+# --profile large: these report types are served from large.py
 LARGE_TSV_TYPE = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
 LARGE_JSON_TYPE = "GET_SALES_AND_TRAFFIC_REPORT"
 LARGE_TSV_ROWS = 1_000_000
@@ -38,36 +37,34 @@ class DocumentFormat:
     bom: bool = False
 
 
-def document_format(definition: ReportDefinition, req: ReportRequest, large: bool = False) -> DocumentFormat:
+def document_format(definition: ReportType, req: ReportRequest, large: bool = False) -> DocumentFormat:
     t = definition.report_type
     if large and t == LARGE_TSV_TYPE:
         return DocumentFormat("text/plain; charset=Cp1252", "cp1252", True)
     if large and t == LARGE_JSON_TYPE:
         return DocumentFormat("application/json; charset=UTF-8", "utf-8", False)
+    encoding = definition.encoding
     if definition.format == "json":
-        return DocumentFormat("application/json; charset=UTF-8", "utf-8", True)
+        return DocumentFormat("application/json; charset=UTF-8", "utf-8", encoding.gzip)
     if definition.format == "xml":
-        return DocumentFormat("text/xml; charset=UTF-8", "utf-8", "ORDER" in t)
-    markets = req.markets
-    if markets and all(m.code == "JP" for m in markets):
-        charset = "Shift_JIS"
-    elif t in UTF8_FLAT_FILES:
-        charset = "UTF-8"
-    else:
-        charset = "Cp1252"
-    return DocumentFormat(f"text/plain; charset={charset}", CODECS[charset], "ORDER" in t or "LISTING" in t,
-                          bom=charset == "UTF-8")
+        return DocumentFormat("text/xml; charset=UTF-8", "utf-8", encoding.gzip)
+    charset = encoding.charset
+    if charset is None:
+        markets = req.markets
+        charset = "Shift_JIS" if markets and all(m.code == "JP" for m in markets) else "Cp1252"
+    content_type = f"text/plain; charset={charset}" if encoding.declared else "text/plain"
+    return DocumentFormat(content_type, CODECS[charset], encoding.gzip, bom=encoding.bom)
 
 
-def document_text(dataset: Dataset, definition: ReportDefinition, req: ReportRequest) -> Iterator[str]:
+def document_text(dataset: Dataset, definition: ReportType, req: ReportRequest) -> Iterator[str]:
     if definition.format == "json":
         return json_document(dataset, definition, req)
     if definition.format == "xml":
         return xml_document(dataset, definition, req)
-    return tsv_lines(definition, row_contexts(dataset, req))
+    return tsv_lines(definition, req, row_contexts(dataset, req))
 
 
-def count_rows(dataset: Dataset, definition: ReportDefinition, req: ReportRequest) -> int:
+def count_rows(dataset: Dataset, definition: ReportType, req: ReportRequest) -> int:
     """Records a client will decode from this report (TSV rows, XML records, JSON rows of the first path)."""
     if definition.format == "json":
         return count_json_rows(dataset, definition, req)
@@ -83,8 +80,12 @@ def encode(pieces: Iterable[str], fmt: DocumentFormat, truncate_after: Optional[
     whose completed part still decodes, as when a download is cut short).
     """
     compressor = zlib.compressobj(6, zlib.DEFLATED, 31) if fmt.gzip else None
-    pending = [b"\xef\xbb\xbf"] if fmt.bom else []
-    size = len(pending[0]) if pending else 0
+    pending = []
+    size = 0
+    if fmt.bom:
+        data = b"\xef\xbb\xbf"
+        pending.append(compressor.compress(data) if compressor is not None else data)
+        size = len(pending[0])
     for count, text in enumerate(pieces, start=1):
         data = text.encode(fmt.codec, errors="replace")
         if compressor is not None:
@@ -112,12 +113,9 @@ def fatal_document(reason: str) -> bytes:
 
 
 def large_writer(report_type: str, seed: int) -> Callable[[Any], None]:
-    """A writer streaming one of the large profile's documents (built by large_documents.py)."""
-    try:
-        from . import large_documents
-    except ImportError as error:
-        raise RuntimeError("--profile large needs sp_api_emulator/large_documents.py "
-                           f"(not importable: {error})") from error
+    """A writer streaming one of the large profile's documents (built by large.py)."""
+    from . import large
+
     if report_type == LARGE_TSV_TYPE:
-        return lambda fileobj: large_documents.write_large_tsv(fileobj, rows=LARGE_TSV_ROWS, seed=seed, gzip_level=1)
-    return lambda fileobj: large_documents.write_large_json(fileobj, target_bytes=LARGE_JSON_BYTES, seed=seed)
+        return lambda fileobj: large.write_large_tsv(fileobj, rows=LARGE_TSV_ROWS, seed=seed, gzip_level=1)
+    return lambda fileobj: large.write_large_json(fileobj, target_bytes=LARGE_JSON_BYTES, seed=seed)

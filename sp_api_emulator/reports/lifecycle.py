@@ -15,19 +15,20 @@ import itertools
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
-from .exceptions import InvalidInput, NotFound
-from .models import MARKETS_BY_ID
-from .report_catalog import ReportDefinition, load_definitions
-from . import report_documents
-from .report_documents import LARGE_JSON_TYPE, LARGE_TSV_TYPE, count_rows, document_format
-from .report_json import required_options
-from .report_rows import ReportRequest
-from .timeutil import iso, utcnow
+from ..exceptions import InvalidInput, NotFound
+from ..marketplaces import MARKETS_BY_ID
+from ..models import DocumentEntry, Report, ReportRequest
+from ..timeutil import iso, parse_iso, utcnow
+from . import documents
+from .catalog import REPORT_TYPES
+from .definitions import ReportType
+from .documents import LARGE_JSON_TYPE, LARGE_TSV_TYPE, count_rows, document_format
+from .scheduled import schedule_amazon_reports
+from .schema_faker import required_options
 
 VENDOR_REQUIRED_OPTIONS = {
     "GET_VENDOR_SALES_REPORT": ("reportPeriod", "distributorView", "sellingProgram"),
@@ -36,41 +37,18 @@ VENDOR_REQUIRED_OPTIONS = {
     "GET_VENDOR_NET_PURE_PRODUCT_MARGIN_REPORT": ("reportPeriod",),
     "GET_VENDOR_FORECASTING_REPORT": ("sellingProgram",),
 }
-REPORT_RETENTION = timedelta(days=90)
 
-
-@dataclass
-class Report:
-    report_id: str
-    account_type: str
-    request: ReportRequest
-    definition: ReportDefinition
-    created: datetime
-    created_mono: float  # time.monotonic() at creation: status uses real elapsed time
-    fate: str  # DONE | CANCELLED | FATAL | STUCK
-    reason: str = ""
-    document_id: Optional[str] = None
-    cancelled: bool = False
-    scheduled: bool = False  # created by Amazon (settlement etc.), not by a client
-    key: Tuple = field(default=())
-
-
-@dataclass(frozen=True)
-class DocumentEntry:
-    document_id: str
-    report: Report
-    fatal: bool
 
 
 class ReportStore:
     def __init__(self, emulator) -> None:
         self.emu = emulator
-        self.definitions: Dict[Tuple[str, str], ReportDefinition] = load_definitions()
+        self.definitions: Dict[Tuple[str, str], ReportType] = REPORT_TYPES
         self._reports: Dict[str, Report] = {}
         self._documents: Dict[str, DocumentEntry] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(int(time.time()) * 10 + 50_000_000_000)
-        self._schedule_amazon_reports()
+        schedule_amazon_reports(self)
 
     # -- timing ----------------------------------------------------------------------------
     def _phase_seconds(self) -> Tuple[float, float]:
@@ -92,11 +70,15 @@ class ReportStore:
         return report.fate
 
     # -- ids -------------------------------------------------------------------------------
-    def _new_report_id(self) -> str:
+    def add(self, report: Report) -> None:
+        with self._lock:
+            self._reports[report.report_id] = report
+
+    def new_report_id(self) -> str:
         with self._lock:
             return str(next(self._ids))
 
-    def _new_document_id(self, report: Report, fatal: bool) -> str:
+    def new_document_id(self, report: Report, fatal: bool) -> str:
         region = MARKETS_BY_ID[report.request.marketplace_ids[0]].region.lower() \
             if report.request.marketplace_ids and report.request.marketplace_ids[0] in MARKETS_BY_ID else "na"
         document_id = f"amzn1.spdoc.1.4.{region}.{uuid.uuid4()}.T{uuid.uuid4().hex[:13].upper()}.{'2400' if fatal else '1300'}"
@@ -105,7 +87,7 @@ class ReportStore:
         return document_id
 
     # -- definitions -----------------------------------------------------------------------
-    def definition(self, report_type: str, account_type: str) -> Optional[ReportDefinition]:
+    def definition(self, report_type: str, account_type: str) -> Optional[ReportType]:
         return self.definitions.get((report_type, account_type))
 
     def _other_account_has(self, report_type: str, account_type: str) -> bool:
@@ -144,19 +126,17 @@ class ReportStore:
         # A snapshot ignores dates, so any two requests of it are identical.
         dates = (None, None) if definition.window_kind == "snapshot" else (iso(start), iso(end))
         key = (account_type, report_type, tuple(sorted(marketplace_ids)), *dates, tuple(sorted(options.items())))
-        report = Report(report_id=self._new_report_id(), account_type=account_type, request=request,
+        report = Report(report_id=self.new_report_id(), account_type=account_type, request=request,
                         definition=definition, created=now, created_mono=time.monotonic(), fate="DONE", key=key)
         report.fate, report.reason = self._decide_fate(report, now)
         if report.fate in ("DONE", "FATAL"):
-            report.document_id = self._new_document_id(report, fatal=report.fate == "FATAL")
+            report.document_id = self.new_document_id(report, fatal=report.fate == "FATAL")
         with self._lock:
             self._reports[report.report_id] = report
         self.emu.stats.report_created(report_type)
         return report
 
     def _window(self, body: Dict[str, Any], now: datetime) -> Tuple[datetime, datetime]:
-        from .timeutil import parse_iso
-
         def parse(name: str) -> Optional[datetime]:
             raw = body.get(name)
             if raw is None:
@@ -212,7 +192,7 @@ class ReportStore:
         if definition is None:
             return 0
         if self.emu.profile == "large" and request.report_type == LARGE_TSV_TYPE:
-            return report_documents.LARGE_TSV_ROWS
+            return documents.LARGE_TSV_ROWS
         if self.emu.profile == "large" and request.report_type == LARGE_JSON_TYPE:
             return None
         return count_rows(self.emu.dataset, definition, request)
@@ -303,29 +283,3 @@ class ReportStore:
     def sign(self, document_id: str, expires_at: float, content_encoding: bool) -> str:
         message = f"{document_id}|{expires_at:.3f}|{int(content_encoding)}".encode()
         return hmac.new(self.emu.secret, message, hashlib.sha256).hexdigest()
-
-    # -- Amazon-scheduled reports (settlement) ---------------------------------------------
-    def _schedule_amazon_reports(self) -> None:
-        dataset = self.emu.dataset
-        now = dataset.built_at
-        for (report_type, account_type), definition in self.definitions.items():
-            if definition.requestable or account_type != "seller":
-                continue
-            if "SETTLEMENT" in report_type:
-                periods = [(g.market, g.start, g.end) for g in dataset.seller.groups if not g.is_open]
-            else:
-                periods = []
-                for market in dataset.seller.markets:
-                    end = now.replace(hour=0, minute=0, second=0, microsecond=0)
-                    while end > now - REPORT_RETENTION:
-                        periods.append((market, end - timedelta(days=7), end))
-                        end -= timedelta(days=7)
-            for market, start, end in periods:
-                created = end + timedelta(hours=26)
-                if created > now or created < now - REPORT_RETENTION:
-                    continue
-                request = ReportRequest(report_type, "seller", (market.id,), start, end, {})
-                report = Report(report_id=self._new_report_id(), account_type="seller", request=request,
-                                definition=definition, created=created, created_mono=0.0, fate="DONE", scheduled=True)
-                report.document_id = self._new_document_id(report, fatal=False)
-                self._reports[report.report_id] = report
