@@ -199,6 +199,12 @@ KNOWN: Dict[str, Callable[[RowContext], Any]] = {
     "quantityreimbursedtotal": _opt(lambda c: int(c.event.body["AdjustmentItemList"][0]["Quantity"])),
     "quantityreimbursedinventory": _opt(lambda c: 0 if c.event else None),
     "reason": _opt(lambda c: c.event.body.get("AdjustmentType") or "DEFECTIVE"),
+    # returns by return date (refund events)
+    "returnquantity": _opt(lambda c: c.item.quantity if c.event else None),
+    "orderquantity": _opt(lambda c: c.item.quantity),
+    "orderamount": _opt(lambda c: c.item.item_price if c.order.has_amounts else ""),
+    "refundedamount": _opt(lambda c: -_amount(c.event.body["ShipmentItemAdjustmentList"][0]["ItemChargeAdjustmentList"][0]["ChargeAmount"])),
+    "returnrequeststatus": _opt(lambda c: "Approved" if c.event else None),
     "fulfillmentcenter": _opt(lambda c: {"NA": "SEA8", "EU": "LEJ1", "FE": "NRT5"}[c.market.region]),
     "store": _opt(lambda c: c.market.sales_channel),
 }
