@@ -36,10 +36,8 @@ class Market:
     lang: str  # en / de / fr / ja: which text the dataset uses
     domain: str
     sales_channel: str
-    name: str
     tax_rate: Decimal
     fx: Decimal  # price multiplier from the dataset's USD base prices
-    report_charset: str  # what Content-Type declares for this marketplace's flat files
 
     @property
     def whole_units(self) -> bool:
@@ -51,23 +49,20 @@ class Market:
         return "GB" if self.code == "UK" else self.code
 
 
-def _market(code: str, currency: str, language_code: str, lang: str, domain: str, tax: str, fx: str,
-            charset: str = "Cp1252") -> Market:
+def _market(code: str, currency: str, language_code: str, lang: str, domain: str, tax: str, fx: str) -> Market:
     marketplace_id, region = MARKETPLACE_IDS[code]
     channel = "Amazon." + domain.split("amazon.", 1)[1]
     return Market(code=code, id=marketplace_id, region=region, currency=currency, language_code=language_code,
-                  lang=lang, domain=domain, sales_channel=channel, name=channel, tax_rate=Decimal(tax),
-                  fx=Decimal(fx), report_charset=charset)
+                  lang=lang, domain=domain, sales_channel=channel, tax_rate=Decimal(tax), fx=Decimal(fx))
 
 
-# The marketplaces the emulator's accounts sell in. Japanese flat files are declared Shift_JIS
-# (spapi-facts.md: "Japanese flat files are reported as Shift_JIS/cp932").
+# The marketplaces the emulator's accounts sell in.
 MARKETS: Dict[str, Market] = {m.code: m for m in [
     _market("US", "USD", "en_US", "en", "www.amazon.com", "0.08", "1"),
     _market("CA", "CAD", "en_CA", "en", "www.amazon.ca", "0.13", "1.35"),
     _market("DE", "EUR", "de_DE", "de", "www.amazon.de", "0.19", "0.92"),
     _market("FR", "EUR", "fr_FR", "fr", "www.amazon.fr", "0.20", "0.92"),
     _market("UK", "GBP", "en_GB", "en", "www.amazon.co.uk", "0.20", "0.79"),
-    _market("JP", "JPY", "ja_JP", "ja", "www.amazon.co.jp", "0.10", "150", charset="Shift_JIS"),
+    _market("JP", "JPY", "ja_JP", "ja", "www.amazon.co.jp", "0.10", "150"),
 ]}
 MARKETS_BY_ID: Dict[str, Market] = {m.id: m for m in MARKETS.values()}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 UTC = timezone.utc
 
@@ -42,6 +42,3 @@ def iso_offset(moment: datetime) -> str:
 def iso_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d")
 
-
-def days(n: float) -> timedelta:
-    return timedelta(days=n)

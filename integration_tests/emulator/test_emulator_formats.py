@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from emulator_client import Client
-from report_helpers import download, run, tsv_rows
+from report_helpers import run, tsv_rows
 from sp_api_emulator.marketplaces import MARKETS
 from sp_api_emulator.reports.catalog import REPORT_TYPES
 from sp_api_emulator.timeutil import iso, parse_iso, utcnow

@@ -9,7 +9,7 @@ import dataclasses
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..marketplaces import Market
 from .catalog import Product
@@ -18,6 +18,9 @@ from .inventory import InventoryLevel
 from .listings import Listing
 from .orders import Order, history_cutoff
 from .vendor import VendorAccount
+
+if TYPE_CHECKING:  # the builder lives in dataset.py, which imports this module
+    from ..dataset import DatasetBuilder
 
 SELLER_ID = "A1EMULATORSELLER"  # the seller's merchant token (Listings needs it in the path)
 

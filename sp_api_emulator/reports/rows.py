@@ -71,10 +71,6 @@ def source_kind(report_type: str) -> str:
     return "inventory"
 
 
-def _in_window(moment: datetime, req: ReportRequest) -> bool:
-    return (req.start is None or moment >= req.start) and (req.end is None or moment <= req.end)
-
-
 def _order_rows(dataset: Dataset, req: ReportRequest, date_field: str,
                 keep: Callable[[Order], bool] = lambda o: True) -> Iterator[RowContext]:
     seller = dataset.seller

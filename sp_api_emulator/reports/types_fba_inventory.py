@@ -15,6 +15,12 @@ from .definitions import Encoding, col, cols, tsv
 DOC = "SP-API docs: FBA Inventory reports attributes"
 _UTF8_BOM = Encoding(charset="UTF-8", bom=True)  # UTF-8 with a BOM (kept from the emulator's earlier model)
 
+_MYI = cols("sku", "fnsku", "asin", "product-name", "condition", "your-price:num", "mfn-listing-exists",
+            "mfn-fulfillable-quantity:int", "afn-listing-exists", "afn-warehouse-quantity:int",
+            "afn-fulfillable-quantity:int", "afn-unsellable-quantity:int", "afn-reserved-quantity:int",
+            "afn-total-quantity:int", "per-unit-volume:num", "afn-inbound-working-quantity:int",
+            "afn-inbound-shipped-quantity:int", "afn-inbound-receiving-quantity:int", "afn-researching-quantity:int",
+            "afn-reserved-future-supply:int", "afn-future-supply-buyable:int")
 _PLANNING = ("snapshot-date:date", "sku", "fnsku", "asin", "product-name", "condition", "available:int",
              "pending-removal-quantity:int", "inv-age-0-to-90-days:int", "inv-age-91-to-180-days:int",
              "inv-age-181-to-270-days:int", "inv-age-271-to-365-days:int", "inv-age-366-to-455-days:int",
@@ -43,20 +49,9 @@ TYPES = [
     # `store` is an undocumented trailing column: Amazon's attribute page stops at
     # afn-future-supply-buyable, sampled files carry `store` after it (public record). No schema knows it.
     tsv("GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA", "snapshot", DOC,
-        cols("sku", "fnsku", "asin", "product-name", "condition", "your-price:num", "mfn-listing-exists",
-             "mfn-fulfillable-quantity:int", "afn-listing-exists", "afn-warehouse-quantity:int",
-             "afn-fulfillable-quantity:int", "afn-unsellable-quantity:int", "afn-reserved-quantity:int",
-             "afn-total-quantity:int", "per-unit-volume:num", "afn-inbound-working-quantity:int",
-             "afn-inbound-shipped-quantity:int", "afn-inbound-receiving-quantity:int",
-             "afn-researching-quantity:int", "afn-reserved-future-supply:int", "afn-future-supply-buyable:int")
-        + (col("store", documented=False),)),
+        _MYI + (col("store", documented=False),)),
     tsv("GET_FBA_MYI_ALL_INVENTORY_DATA", "snapshot", DOC,
-        cols("sku", "fnsku", "asin", "product-name", "condition", "your-price:num", "mfn-listing-exists",
-             "mfn-fulfillable-quantity:int", "afn-listing-exists", "afn-warehouse-quantity:int",
-             "afn-fulfillable-quantity:int", "afn-unsellable-quantity:int", "afn-reserved-quantity:int",
-             "afn-total-quantity:int", "per-unit-volume:num", "afn-inbound-working-quantity:int",
-             "afn-inbound-shipped-quantity:int", "afn-inbound-receiving-quantity:int",
-             "afn-researching-quantity:int", "afn-reserved-future-supply:int", "afn-future-supply-buyable:int")),
+        _MYI),
     tsv("GET_RESERVED_INVENTORY_DATA", "snapshot", DOC,
         cols("sku", "fnsku", "asin", "product-name", "reserved_qty:int", "reserved_customerorders:int",
              "reserved_fc-transfers:int", "reserved_fc-processing:int")),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..exceptions import InvalidInput, NotFound
 from ..http_types import Request
@@ -43,7 +43,7 @@ def address_json(address: Address) -> Dict[str, Any]:
     return body
 
 
-def _money(amount, currency: str) -> Dict[str, str]:
+def money(amount, currency: str) -> Dict[str, str]:
     return {"currencyCode": currency, "amount": f"{amount:.2f}"}
 
 
@@ -77,7 +77,7 @@ def purchase_order_json(po: VendorPurchaseOrder, vendor_code: str, details: bool
         "shipWindow": f"{iso(ship_start)}--{iso(ship_start + timedelta(days=5))}",
         "items": [{"itemSequenceNumber": str(n), "amazonProductIdentifier": product.asin,
                    "vendorProductIdentifier": product.ean, "orderedQuantity": _quantity(quantity),
-                   "isBackOrderAllowed": False, "netCost": _money(cost, currency), "listPrice": _money(price, currency)}
+                   "isBackOrderAllowed": False, "netCost": money(cost, currency), "listPrice": money(price, currency)}
                   for n, (product, quantity, cost, price) in enumerate(po.items, start=1)],
     }
     if po.changed:
@@ -103,8 +103,8 @@ def status_json(po: VendorPurchaseOrder, vendor_code: str) -> Dict[str, Any]:
         accepted = int(quantity * po.accepted_fraction)
         item: Dict[str, Any] = {
             "itemSequenceNumber": str(n), "buyerProductIdentifier": product.asin,
-            "vendorProductIdentifier": product.ean, "netCost": _money(cost, currency),
-            "listPrice": _money(price, currency),
+            "vendorProductIdentifier": product.ean, "netCost": money(cost, currency),
+            "listPrice": money(price, currency),
             "orderedQuantity": {"orderedQuantity": _quantity(quantity), "orderedQuantityDetails": [
                 {"updatedDate": iso(po.created), "orderedQuantity": _quantity(quantity),
                  "cancelledQuantity": _quantity(0)}]},
@@ -125,10 +125,13 @@ def status_json(po: VendorPurchaseOrder, vendor_code: str) -> Dict[str, Any]:
             "sellingParty": {"partyId": vendor_code}, "shipToParty": {"partyId": po.ship_to}, "itemStatus": items}
 
 
-def _page(emu, state: Dict[str, Any], rows: List[Any]):
+def paged(emu, state: Dict[str, Any], rows: List[Any], key: str, render: Callable[[Any], Any]) -> Dict[str, Any]:
+    """One page of vendor results (`limit` per page) under `key`, with `pagination.nextToken` when more follow."""
     offset, size = state["offset"], state["limit"]
-    next_token = emu.page_tokens.encode({**state, "offset": offset + size}) if offset + size < len(rows) else None
-    return rows[offset:offset + size], next_token
+    payload: Dict[str, Any] = {key: [render(row) for row in rows[offset:offset + size]]}
+    if offset + size < len(rows):
+        payload["pagination"] = {"nextToken": emu.page_tokens.encode({**state, "offset": offset + size})}
+    return payload
 
 
 def _in(moment: datetime, after: Optional[str], before: Optional[str]) -> bool:
@@ -169,11 +172,8 @@ def get_purchase_orders(emu, req: Request):
         rows.append(po)
     if state["sort"] == "DESC":
         rows.reverse()
-    chunk, next_token = _page(emu, state, rows)
-    payload: Dict[str, Any] = {"orders": [purchase_order_json(po, vendor.vendor_code, state["details"]) for po in chunk]}
-    if next_token:
-        payload["pagination"] = {"nextToken": next_token}
-    return 200, {"payload": payload}
+    return 200, {"payload": paged(emu, state, rows, "orders",
+                                  lambda po: purchase_order_json(po, vendor.vendor_code, state["details"]))}
 
 
 def get_purchase_order(emu, req: Request):
@@ -223,8 +223,4 @@ def get_purchase_orders_status(emu, req: Request):
         rows.append(po)
     if state["sort"] == "DESC":
         rows.reverse()
-    chunk, next_token = _page(emu, state, rows)
-    payload: Dict[str, Any] = {"ordersStatus": [status_json(po, vendor.vendor_code) for po in chunk]}
-    if next_token:
-        payload["pagination"] = {"nextToken": next_token}
-    return 200, {"payload": payload}
+    return 200, {"payload": paged(emu, state, rows, "ordersStatus", lambda po: status_json(po, vendor.vendor_code))}

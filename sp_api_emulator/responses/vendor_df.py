@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import base64
 from datetime import timedelta
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 from ..exceptions import InvalidInput, NotFound
 from ..http_types import Request
 from ..models import DirectFulfillmentOrder, round_money
 from ..timeutil import iso, parse_iso
 from .common import bool_param, enum_param, int_param
-from .vendor import address_json, vendor_window
+from .vendor import address_json, money, paged, vendor_window
 
 STATUSES = ["NEW", "SHIPPED", "ACCEPTED", "CANCELLED"]
-
-
-def _money(amount, currency: str) -> Dict[str, str]:
-    return {"currencyCode": currency, "amount": f"{amount:.2f}"}
 
 
 def df_order_json(order: DirectFulfillmentOrder, vendor_code: str, details: bool = True) -> Dict[str, Any]:
@@ -33,10 +29,10 @@ def df_order_json(order: DirectFulfillmentOrder, vendor_code: str, details: bool
         items.append({"itemSequenceNumber": str(n), "buyerProductIdentifier": product.asin,
                       "vendorProductIdentifier": product.ean, "title": product.title(order.market),
                       "orderedQuantity": {"amount": quantity, "unitOfMeasure": "Each"},
-                      "netPrice": _money(price, currency),
+                      "netPrice": money(price, currency),
                       "taxDetails": {"taxLineItem": [{"taxRate": f"{order.market.tax_rate * 100:.2f}",
-                                                      "taxAmount": _money(tax, currency), "type": "TOTAL"}]},
-                      "totalPrice": _money(price * quantity, currency)})
+                                                      "taxAmount": money(tax, currency), "type": "TOTAL"}]},
+                      "totalPrice": money(price * quantity, currency)})
     ship_to = {**address_json(order.address), "stateOrRegion": order.address.state}
     body["orderDetails"] = {
         "customerOrderNumber": order.customer_order_number,
@@ -48,7 +44,7 @@ def df_order_json(order: DirectFulfillmentOrder, vendor_code: str, details: bool
                             "shipmentDates": {"requiredShipDate": iso(order.created + timedelta(days=2)),
                                               "promisedDeliveryDate": iso(order.created + timedelta(days=5))},
                             "messageToCustomer": "Thank you for your order – Vielen Dank für Ihre Bestellung!"},
-        "taxTotal": {"taxLineItem": [{"taxAmount": _money(tax_total, currency), "type": "TOTAL"}]},
+        "taxTotal": {"taxLineItem": [{"taxAmount": money(tax_total, currency), "type": "TOTAL"}]},
         "sellingParty": {"partyId": vendor_code},
         "shipFromParty": {"partyId": order.ship_from},
         "shipToParty": ship_to,
@@ -62,12 +58,6 @@ def _required_window(req: Request, after: str, before: str):
     if req.param(after) is None or req.param(before) is None:
         raise InvalidInput(f"{after} and {before} are required.")
     return vendor_window(req, after, before)
-
-
-def _page(emu, state: Dict[str, Any], rows: List[Any]):
-    offset, size = state["offset"], state["limit"]
-    next_token = emu.page_tokens.encode({**state, "offset": offset + size}) if offset + size < len(rows) else None
-    return rows[offset:offset + size], next_token
 
 
 def get_orders(emu, req: Request):
@@ -87,11 +77,7 @@ def get_orders(emu, req: Request):
             and (not state["ship_from"] or o.ship_from == state["ship_from"])]
     if state["sort"] == "DESC":
         rows.reverse()
-    chunk, next_token = _page(emu, state, rows)
-    payload: Dict[str, Any] = {"orders": [df_order_json(o, vendor.vendor_code, state["details"]) for o in chunk]}
-    if next_token:
-        payload["pagination"] = {"nextToken": next_token}
-    return 200, payload
+    return 200, paged(emu, state, rows, "orders", lambda o: df_order_json(o, vendor.vendor_code, state["details"]))
 
 
 def get_order(emu, req: Request):
@@ -131,11 +117,7 @@ def get_shipping_labels(emu, req: Request):
     rows = sorted((o for o in vendor.df_orders if o.label_created and after <= o.label_created <= before
                    and (not state["ship_from"] or o.ship_from == state["ship_from"])),
                   key=lambda o: (o.label_created, o.number), reverse=state["sort"] == "DESC")
-    chunk, next_token = _page(emu, state, rows)
-    payload: Dict[str, Any] = {"shippingLabels": [label_json(o, vendor.vendor_code) for o in chunk]}
-    if next_token:
-        payload["pagination"] = {"nextToken": next_token}
-    return 200, payload
+    return 200, paged(emu, state, rows, "shippingLabels", lambda o: label_json(o, vendor.vendor_code))
 
 
 def get_shipping_label(emu, req: Request):
