@@ -41,7 +41,7 @@ class Profile:
 PROFILES: Dict[str, Profile] = {
     "small": Profile("small", ("US", "CA", "DE", "FR", "UK", "JP"), 450, 800, 24, ("US", "DE"), 90, 60),
     "bench": Profile("bench", ("US", "CA"), 20000, 365, 400, ("US", "DE"), 400, 300),
-    # The large profile serves the small dataset; its big documents come from large_documents.py.
+    # The large profile serves the small dataset; its big documents come from reports/large.py.
     "large": Profile("large", ("US", "CA", "DE", "FR", "UK", "JP"), 450, 800, 24, ("US", "DE"), 90, 60),
 }
 

@@ -101,6 +101,12 @@ def test_feedback_headers_and_dates_follow_the_marketplace(emulator, code):
         assert 1 <= int(values["Rating"]) <= 5 and values["Rater Email"] == order.buyer_email
 
 
+def test_preferred_report_document_locale_picks_the_header_language(emulator):
+    _, text = run(Client(emulator), "GET_SELLER_FEEDBACK_DATA", [IDS["DE"]], _since(400), _since(3),
+                  {"preferredReportDocumentLocale": "en_US"})
+    assert tsv_rows(text)[0] == FEEDBACK_HEADERS["US"]
+
+
 def test_feedback_labels_cover_the_european_and_japanese_languages():
     columns = REPORT_TYPES[("GET_SELLER_FEEDBACK_DATA", "seller")].columns
     for lang in ("de", "fr", "it", "es", "ja"):

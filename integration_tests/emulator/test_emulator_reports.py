@@ -264,7 +264,7 @@ def test_xml_reports_parse(emulator):
 
 
 def test_large_profile_serves_the_big_documents(make_emulator, monkeypatch):
-    """The large profile's documents come from large_documents.py; sizes shrunk here to stay fast."""
+    """The large profile's documents come from reports/large.py; sizes shrunk here to stay fast."""
     from sp_api_emulator.reports import documents as report_documents
 
     monkeypatch.setattr(report_documents, "LARGE_TSV_ROWS", 3000)

@@ -222,7 +222,7 @@ def row_contexts(dataset: Dataset, req: ReportRequest) -> Iterator[RowContext]:
 
         return settlement_rows(dataset, req)
     if kind == "browse_tree":
-        return iter(())  # XML only; see report_documents.browse_tree_nodes
+        return iter(())  # XML only; see xml_writer.browse_tree_nodes
     dated = req.start is not None and ("MONTHLY" in req.report_type or "RECEIPTS" in req.report_type
                                        or "ADJUSTMENTS" in req.report_type or "REMOVAL" in req.report_type
                                        or "STORAGE" in req.report_type or "NONCOMPLIANCE" in req.report_type

@@ -13,6 +13,11 @@ from .values import column_value
 
 
 def header_language(req: ReportRequest) -> str:
+    """Amazon's `preferredReportDocumentLocale` option (e.g. `en_US`) picks the header language; without it
+    the headers follow the (first) marketplace's language."""
+    locale = req.options.get("preferredReportDocumentLocale")
+    if locale:
+        return locale.replace("-", "_").split("_")[0].lower()
     markets = req.markets
     return markets[0].lang if markets else "en"
 

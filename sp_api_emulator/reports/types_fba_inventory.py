@@ -103,7 +103,9 @@ TYPES = [
     tsv("GET_FBA_FULFILLMENT_INVENTORY_ADJUSTMENTS_DATA", "date_range", DOC,
         cols("adjusted-date:iso", "transaction-item-id", "fnsku", "sku", "product-name", "fulfillment-center-id",
              "quantity:int", "reason", "disposition"), history_days=730),
-    tsv("GET_FBA_FULFILLMENT_INBOUND_NONCOMPLIANCE_DATA", "date_range", DOC,
+    # Unverified: no attribute list of this report was found on Amazon's pages or in a public record;
+    # these are the columns of its older layout as the emulator modelled them before.
+    tsv("GET_FBA_FULFILLMENT_INBOUND_NONCOMPLIANCE_DATA", "date_range", DOC + " (layout unverified)",
         cols("problem-type", "shipment-id", "fnsku", "merchant-sku", "fulfillment-center-id", "problem-quantity:int",
              "created-date:iso"), history_days=730),
     tsv("GET_LEDGER_DETAIL_VIEW_DATA", "date_range", DOC + "; header spelling from Amazon's files (public record)",

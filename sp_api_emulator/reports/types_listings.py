@@ -31,7 +31,11 @@ TYPES = [
         encoding=_GZIP),
     tsv("GET_FLAT_FILE_OPEN_LISTINGS_DATA", "snapshot", LISTINGS_DOC,
         cols("sku", "asin", "price:num", "quantity:int", "Business Price:num", "Quantity Price Type",
-             "Quantity Lower Bound 1:int", "Quantity Price 1:num"),
+             *(f"Quantity {kind} {n}:{'int' if kind == 'Lower Bound' else 'num'}"
+               for n in range(1, 6) for kind in ("Lower Bound", "Price")),
+             "Progressive Price Type",
+             *(f"Progressive {kind} {n}:{'int' if kind == 'Lower Bound' else 'num'}"
+               for n in range(1, 4) for kind in ("Lower Bound", "Price"))),
         encoding=_GZIP),
     tsv("GET_MERCHANT_CANCELLED_LISTINGS_DATA", "snapshot", LISTINGS_DOC,
         cols("item-name", "item-description", "listing-id", "seller-sku", "price:num", "quantity:int",

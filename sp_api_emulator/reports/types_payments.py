@@ -21,6 +21,9 @@ SETTLEMENT_UTF8 = Encoding(charset="UTF-8", declared=False)
 # for that reason). English labels are Amazon's (public fixture). No public record of the
 # translated labels was found: the German, French, Italian, Spanish and Japanese labels below are
 # the emulator's best faithful translation of Seller Central's wording, not a copy of Amazon's files.
+# Amazon documents the locale dependence itself: reportOptions.preferredReportDocumentLocale (e.g.
+# `en_US`) "specifies the preferred locale for report column headers" (Inventory Reports page);
+# the emulator honours it (tsv.header_language).
 _FEEDBACK = (
     col("Date:feedback", de="Datum", fr="Date", it="Data", es="Fecha", ja="日付"),
     col("Rating:int", de="Bewertung", fr="Évaluation", it="Valutazione", es="Valoración", ja="評価"),
