@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # Poetry reads PyPI through its simple index here (tools/poetry_simple_index.py says why).
 POETRY := POETRY_VIRTUALENVS_IN_PROJECT=true $(PYTHON) tools/poetry_simple_index.py
 
-.PHONY: install install-demo test unit integration image demo bench bench-decode clean
+.PHONY: install install-demo test unit emulator integration image demo bench bench-decode clean
 
 $(VENV)/.installed: pyproject.toml poetry.lock
 	@$(PYTHON) -c "import poetry" 2>/dev/null || $(PYTHON) -m pip install -q "poetry==$(POETRY_VERSION)"
@@ -23,6 +23,10 @@ test: install
 
 unit: install
 	$(PY) -m pytest unit_tests -q
+
+# The SP-API emulator's own tests (sp_api_emulator/ is stdlib-only; its tests use requests and jsonschema).
+emulator: install
+	$(PY) -m pytest integration_tests/emulator -q -p no:cacheprovider
 
 image: install
 	bash tools/build_image.sh

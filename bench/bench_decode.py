@@ -63,7 +63,7 @@ def _ensure_document(path: Path, write) -> dict:
 
 
 def ensure_documents(workdir: Path, rows: int, json_bytes: int, seed: int) -> tuple[Path, dict, Path, dict]:
-    from integration_tests.sp_api_emulator.large_documents import write_large_json, write_large_tsv
+    from sp_api_emulator.reports.large import write_large_json, write_large_tsv
 
     workdir.mkdir(parents=True, exist_ok=True)
     tsv_path = workdir / f"all_orders_rows{rows}_seed{seed}.tsv.gz"
@@ -80,7 +80,7 @@ def ensure_documents(workdir: Path, rows: int, json_bytes: int, seed: int) -> tu
 
 
 def _all_orders_schema() -> dict:
-    from integration_tests.sp_api_emulator.large_documents import ALL_ORDERS_COLUMNS
+    from sp_api_emulator.reports.large import ALL_ORDERS_COLUMNS
 
     kinds = {
         "quantity": {"type": ["null", "integer"]},

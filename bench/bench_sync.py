@@ -59,12 +59,12 @@ def log(message: str) -> None:
 
 
 class EmulatorProcess:
-    """``python -m integration_tests.sp_api_emulator`` in its own process, so it never shares the GIL
+    """``python -m sp_api_emulator`` in its own process, so it never shares the GIL
     with the measuring code; its stderr goes to a file in the work directory."""
 
     def __init__(self, workdir: Path, time_scale: float, seed: int) -> None:
         self._log = open(workdir / "emulator.log", "wb")
-        command = [sys.executable, "-m", "integration_tests.sp_api_emulator", "--profile", "bench",
+        command = [sys.executable, "-m", "sp_api_emulator", "--profile", "bench",
                    "--time-scale", f"{time_scale:g}", "--port", "0", "--seed", str(seed)]
         self.process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=self._log)
         ready = self._first_line(EMULATOR_START_TIMEOUT_SECONDS)
@@ -239,7 +239,7 @@ def _kill_on_timeout(process: subprocess.Popen, result: ReadResult) -> None:
 
 
 def emulator_limits(time_scale: float) -> Dict[str, tuple]:
-    from integration_tests.sp_api_emulator.rate_limits import DEFAULT_LIMITS
+    from sp_api_emulator.rate_limits import DEFAULT_LIMITS
 
     return scaled_limits(DEFAULT_LIMITS, time_scale)
 
@@ -248,7 +248,7 @@ def report_floor_seconds(time_scale: float, reports_created: int) -> float:
     """No report's rows can arrive before the emulator has queued and processed it."""
     if not reports_created:
         return 0.0
-    from integration_tests.sp_api_emulator.timing import Timing
+    from sp_api_emulator.timing import Timing
 
     timing = Timing(scale=time_scale)
     return timing.scaled(timing.report_queue_seconds + timing.report_processing_seconds)

@@ -100,7 +100,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     from demo import streams as demo_streams
     from demo.progress import ProgressPrinter
     from demo.queries import print_queries, rows_per_stream
-    from integration_tests.sp_api_emulator import start_emulator
+    from sp_api_emulator import start_emulator
 
     if not CONNECTOR_EXECUTABLE.exists() or importlib.util.find_spec("airbyte") is None:
         print("The connector or PyAirbyte is not installed in .venv: run `make demo` (it installs both).", file=sys.stderr)

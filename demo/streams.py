@@ -61,9 +61,9 @@ def demo_stream_names(served_report_types: Optional[set] = None) -> List[str]:
 
 def emulator_served_report_types() -> set:
     """Seller report types the emulator can produce."""
-    from integration_tests.sp_api_emulator.report_catalog import load_definitions
+    from sp_api_emulator.reports.catalog import REPORT_TYPES
 
-    return {report_type for (report_type, account_type) in load_definitions() if account_type == "seller"}
+    return {report_type for (report_type, account_type) in REPORT_TYPES if account_type == "seller"}
 
 
 def demo_config(api_url: str, lwa_url: str) -> Mapping[str, object]:

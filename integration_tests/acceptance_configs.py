@@ -30,7 +30,7 @@ def emulator_config(api_url: str, lwa_url: str, *, account_type: str = "Seller",
         "lwa_url": lwa_url,
         "report_wait_timeout_minutes": 2,
         "report_fatal_retry_cooldown_seconds": 0,
-        # The emulator's merchant token (integration_tests/sp_api_emulator/README.md).
+        # The emulator's merchant token (sp_api_emulator/README.md).
         "seller_id": "A1EMULATORSELLER",
     }
     config.update(extra)

@@ -1,4 +1,4 @@
-"""Fixtures for tests that talk to the local SP-API emulator (integration_tests/sp_api_emulator)."""
+"""Fixtures for tests that talk to the local SP-API emulator (sp_api_emulator)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Callable, Iterator, List
 
 import pytest
 
-from integration_tests.sp_api_emulator import RunningEmulator, start_emulator
+from sp_api_emulator import RunningEmulator, start_emulator
 
 # Large enough that report processing (2 s + 5 s) and refills take milliseconds.
 FAST_TIME_SCALE = 600.0

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from integration_tests.acceptance_configs import running_emulator_config
-from integration_tests.sp_api_emulator import financial_event_key
+from sp_api_emulator import financial_event_key
 
 REPO = Path(__file__).resolve().parent.parent
 CONSOLE_SCRIPT = Path(sys.executable).with_name("source-amazon-seller-partner")

@@ -11,7 +11,7 @@ import pytest
 from airbyte_cdk.test.standard_tests import SourceTestSuiteBase
 
 from integration_tests.acceptance_configs import write_acceptance_configs
-from integration_tests.sp_api_emulator import start_emulator
+from sp_api_emulator import start_emulator
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 
 

@@ -10,7 +10,7 @@ from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer, SyncMode
 from airbyte_cdk.test.entrypoint_wrapper import read
 
 from integration_tests.acceptance_configs import emulator_config
-from integration_tests.sp_api_emulator import financial_event_key
+from sp_api_emulator import financial_event_key
 from source_amazon_seller_partner.catalog.finance_streams import financial_event_types
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 

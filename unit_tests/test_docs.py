@@ -120,7 +120,7 @@ def test_config_reference_matches_spec(spec):
 
 def test_emulator_credentials_in_readme_match_the_emulator():
     from integration_tests import acceptance_configs as configs
-    from integration_tests.sp_api_emulator import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+    from sp_api_emulator import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
                                                    DEFAULT_SELLER_REFRESH_TOKEN, DEFAULT_VENDOR_REFRESH_TOKEN)
 
     emulator_section = section(README, "The SP-API emulator")

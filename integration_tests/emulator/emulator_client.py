@@ -7,7 +7,7 @@ from typing import Any, Dict, Optional
 
 import requests
 
-from integration_tests.sp_api_emulator import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+from sp_api_emulator import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
                                                DEFAULT_SELLER_REFRESH_TOKEN, DEFAULT_VENDOR_REFRESH_TOKEN)
 
 REFRESH_TOKENS = {"seller": DEFAULT_SELLER_REFRESH_TOKEN, "vendor": DEFAULT_VENDOR_REFRESH_TOKEN}

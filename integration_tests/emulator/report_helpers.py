@@ -36,6 +36,22 @@ def wait(client, report_id: str, timeout: float = 20.0) -> Tuple[Dict[str, Any],
         time.sleep(0.02)
 
 
+def declared_charset(response: requests.Response) -> Optional[str]:
+    """The charset parameter of Content-Type, or None when Amazon sends none."""
+    content_type = response.headers.get("Content-Type", "")
+    return content_type.split("charset=")[1].strip().lower() if "charset=" in content_type else None
+
+
+def decode(data: bytes, charset: Optional[str]) -> str:
+    """Decode like a careful client: the declared charset; without one, UTF-8 if it decodes, else Cp1252."""
+    if charset is not None:
+        return data.decode(CODECS[charset])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
 def download(client, document_id: str) -> Tuple[str, requests.Response, Dict[str, Any]]:
     """(decoded text, download response, document JSON) for a report document."""
     document = client.get(f"/reports/2021-06-30/documents/{document_id}").json()
@@ -44,8 +60,7 @@ def download(client, document_id: str) -> Tuple[str, requests.Response, Dict[str
     data = response.content
     if document.get("compressionAlgorithm") == "GZIP":
         data = gzip.decompress(data)
-    charset = response.headers["Content-Type"].split("charset=")[1].lower()
-    text = data.decode(CODECS[charset])
+    text = decode(data, declared_charset(response))
     return text.lstrip("\ufeff"), response, document
 
 

@@ -1,19 +1,20 @@
-"""Amazon's API models (../shared/spapi-models) as JSON-schema validators for the emulator's tests."""
+"""Amazon's API models (sp_api_emulator/amazon_models, copied from Amazon's selling-partner-api-models)
+and report schemas (sp_api_emulator/amazon_schemas) as JSON-schema validators for the emulator's tests."""
 
 from __future__ import annotations
 
 import copy
 import functools
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 import jsonschema
 
-MODELS_DIR = Path(os.environ.get("SP_API_MODELS_DIR")
-                  or Path(__file__).resolve().parents[3] / "shared" / "spapi-models")
+EMULATOR_DIR = Path(__file__).resolve().parents[2] / "sp_api_emulator"
+MODELS_DIR = EMULATOR_DIR / "amazon_models"
+REPORT_SCHEMAS_DIR = EMULATOR_DIR / "amazon_schemas"
 
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -33,13 +34,13 @@ def _is_date(value: object) -> bool:
 
 @functools.lru_cache(maxsize=None)
 def load_model(relative: str) -> Dict[str, Any]:
-    with open(MODELS_DIR / "models" / relative, encoding="utf-8") as handle:
+    with open(MODELS_DIR / relative, encoding="utf-8") as handle:
         return json.load(handle)
 
 
 @functools.lru_cache(maxsize=None)
 def load_report_schema(name: str) -> Dict[str, Any]:
-    with open(MODELS_DIR / "schemas" / "reports" / name, encoding="utf-8") as handle:
+    with open(REPORT_SCHEMAS_DIR / name, encoding="utf-8") as handle:
         return json.load(handle)
 
 

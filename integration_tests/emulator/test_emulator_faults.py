@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from emulator_client import Client, lwa_token
-from integration_tests.sp_api_emulator.faults import FaultSpecError, parse_fault_spec
-from integration_tests.sp_api_emulator.timeutil import iso, utcnow
+from sp_api_emulator.faults import FaultSpecError, parse_fault_spec
+from sp_api_emulator.timeutil import iso, utcnow
 from report_helpers import create, run, wait
 
 US = "ATVPDKIKX0DER"

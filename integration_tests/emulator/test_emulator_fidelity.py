@@ -10,7 +10,7 @@ from typing import Any, Dict, List
 import pytest
 
 from emulator_client import Client
-from integration_tests.sp_api_emulator.timeutil import iso, utcnow
+from sp_api_emulator.timeutil import iso, utcnow
 from spapi_models import errors, sandbox_examples
 
 ORDERS = "orders-api-model/ordersV0.json"

@@ -7,7 +7,7 @@ import json
 import time
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import jsonschema
@@ -15,10 +15,12 @@ import pytest
 import requests
 
 from emulator_client import Client
-from integration_tests.sp_api_emulator.report_json import AMAZON_SCHEMAS, required_options
-from integration_tests.sp_api_emulator.timeutil import iso, parse_iso, utcnow
+from sp_api_emulator.reports.schema_faker import required_options
+from sp_api_emulator.reports.types_json import AMAZON_SCHEMAS
+from sp_api_emulator.timeutil import iso, parse_iso, utcnow
 from report_helpers import create, download, run, tsv_rows, wait
 from spapi_models import FORMATS, load_report_schema
+from value_kinds import value_ok
 
 US, CA, DE, JP = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 
@@ -161,7 +163,9 @@ def test_settlement_reports_are_listed_not_requested(emulator):
                         FinancialEventGroupStartedBefore=iso(parse_iso(report["dataStartTime"]) + timedelta(hours=1)))
     group = next(g for g in groups.json()["payload"]["FinancialEventGroupList"] if g["OriginalTotal"]["CurrencyCode"] == "USD")
     assert Decimal(rows[0]["total-amount"]) == Decimal(str(group["OriginalTotal"]["CurrencyAmount"]))
-    assert rows[0]["settlement-end-date"].startswith(group["FinancialEventGroupEnd"][:19])
+    # Settlement files write `2024-05-01 00:00:00 UTC`; the group's end is the same instant.
+    assert datetime.strptime(rows[0]["settlement-end-date"], "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=timezone.utc) \
+        == parse_iso(group["FinancialEventGroupEnd"])
     assert sum(Decimal(r[c] or "0") for r in rows[1:] for c in ("price-amount", "item-related-fee-amount",
                                                                  "promotion-amount", "other-amount")) \
         == Decimal(rows[0]["total-amount"])
@@ -170,22 +174,6 @@ def test_settlement_reports_are_listed_not_requested(emulator):
 def _catalog(emulator, fmt: str, account: str = "seller"):
     return sorted((d for (t, a), d in emulator.emulator.reports.definitions.items()
                    if a == account and d.format == fmt and d.requestable), key=lambda d: d.report_type)
-
-
-def _value_ok(value: str, column) -> bool:
-    if value == "":
-        return True
-    types = column.types
-    try:
-        if "integer" in types:
-            int(value)
-        elif "number" in types:
-            Decimal(value)
-        elif column.format in ("date-time", "date"):
-            return FORMATS.conforms(value, column.format)
-    except Exception:
-        return False
-    return True
 
 
 def test_every_flat_file_report_decodes_with_its_columns_and_types(emulator):
@@ -204,7 +192,7 @@ def test_every_flat_file_report_decodes_with_its_columns_and_types(emulator):
         assert header == [c.name for c in definition.columns], definition.report_type
         for row in rows:
             for column in definition.columns:
-                if not _value_ok(row[column.name], column):
+                if not value_ok(row[column.name], column.kind):
                     problems.append(f"{definition.report_type} {column.name}={row[column.name]!r}")
     assert done >= len(definitions) - 3
     assert not problems, problems[:20]
@@ -276,8 +264,8 @@ def test_xml_reports_parse(emulator):
 
 
 def test_large_profile_serves_the_big_documents(make_emulator, monkeypatch):
-    """The large profile's documents come from large_documents.py; sizes shrunk here to stay fast."""
-    from integration_tests.sp_api_emulator import report_documents
+    """The large profile's documents come from reports/large.py; sizes shrunk here to stay fast."""
+    from sp_api_emulator.reports import documents as report_documents
 
     monkeypatch.setattr(report_documents, "LARGE_TSV_ROWS", 3000)
     monkeypatch.setattr(report_documents, "LARGE_JSON_BYTES", 300_000)

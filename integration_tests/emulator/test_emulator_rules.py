@@ -8,8 +8,8 @@ from datetime import timedelta
 import requests
 
 from emulator_client import Client, lwa_token
-from integration_tests.sp_api_emulator.responses import inventory
-from integration_tests.sp_api_emulator.timeutil import iso, utcnow
+from sp_api_emulator.responses import inventory
+from sp_api_emulator.timeutil import iso, utcnow
 
 US, DE, JP = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A1VC38T7YXB528"
 QUOTA_BODY = {"errors": [{"code": "QuotaExceeded", "message": "You exceeded your quota for the requested resource.",

@@ -13,8 +13,8 @@ from pathlib import Path
 import requests
 
 from emulator_client import Client, lwa_token
-from integration_tests.sp_api_emulator import financial_event_key
-from integration_tests.sp_api_emulator.timeutil import iso, parse_iso, utcnow
+from sp_api_emulator import financial_event_key
+from sp_api_emulator.timeutil import iso, parse_iso, utcnow
 from report_helpers import run, tsv_rows
 
 US, DE, FR = "ATVPDKIKX0DER", "A1PA6795UKMFR9", "A13V1IB3VIYZZH"
@@ -151,7 +151,7 @@ def test_many_clients_at_once(emulator):
 
 
 def test_command_line_prints_urls_and_serves(tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "integration_tests.sp_api_emulator", "--port", "0", "--seed", "3",
+    process = subprocess.Popen([sys.executable, "-m", "sp_api_emulator", "--port", "0", "--seed", "3",
                                 "--time-scale", "60", "--faults", "getOrders:500=0.5"],
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -169,6 +169,6 @@ def test_command_line_prints_urls_and_serves(tmp_path):
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0
-    bad = subprocess.run([sys.executable, "-m", "integration_tests.sp_api_emulator", "--faults", "nonsense"], cwd=REPO,
+    bad = subprocess.run([sys.executable, "-m", "sp_api_emulator", "--faults", "nonsense"], cwd=REPO,
                          capture_output=True, text=True, timeout=30)
     assert bad.returncode == 2 and "--faults" in bad.stderr

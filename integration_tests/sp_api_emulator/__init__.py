@@ -1,9 +1,8 @@
-"""A local emulator of Amazon's Selling Partner API and Login with Amazon (see README.md)."""
+"""Old import path of the emulator, kept only for importers outside this change's reach.
 
-from .auth import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SELLER_REFRESH_TOKEN,
-                   DEFAULT_VENDOR_REFRESH_TOKEN)
-from .models import financial_event_key
-from .server import Emulator, RunningEmulator, start_emulator
+The emulator lives in the top-level package `sp_api_emulator/`; import it from there. This shim
+re-exports its public API and goes away once nothing imports `integration_tests.sp_api_emulator`.
+"""
 
-__all__ = ["start_emulator", "RunningEmulator", "Emulator", "financial_event_key", "DEFAULT_CLIENT_ID",
-           "DEFAULT_CLIENT_SECRET", "DEFAULT_SELLER_REFRESH_TOKEN", "DEFAULT_VENDOR_REFRESH_TOKEN"]
+from sp_api_emulator import *  # noqa: F401,F403
+from sp_api_emulator import __all__  # noqa: F401
