@@ -30,7 +30,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = REPO_ROOT / "source_amazon_seller_partner"
 SCHEMAS_DIR = PACKAGE_DIR / "schemas"
 EVENT_TYPES_FILE = PACKAGE_DIR / "catalog" / "financial_event_types.json"
-DEFAULT_MODELS_DIR = Path(os.environ.get("SPAPI_MODELS_DIR", "/work/shared/spapi-models/models"))
+# Amazon's models (Apache-2.0) as the repository ships them for the emulator; SPAPI_MODELS_DIR points elsewhere.
+DEFAULT_MODELS_DIR = Path(os.environ.get("SPAPI_MODELS_DIR", REPO_ROOT / "sp_api_emulator" / "amazon_models"))
 
 ORDERS_MODEL = "orders-api-model/ordersV0.json"
 FINANCES_MODEL = "finances-api-model/financesV0.json"

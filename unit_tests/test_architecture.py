@@ -9,6 +9,7 @@ from typing import List, Set
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "source_amazon_seller_partner"
+EMULATOR = REPO / "sp_api_emulator"
 ARCHITECTURE = REPO / "docs" / "architecture.md"
 FILE_SUFFIXES = (".py", ".yaml", ".json", ".md")
 
@@ -68,5 +69,5 @@ def test_every_file_the_prose_names_exists():
     for name in quoted:
         if "<" in name:
             continue  # a pattern such as schemas/<stream>.json
-        candidates = [REPO / name, PACKAGE / name] + list(PACKAGE.glob(f"*/{name}"))
+        candidates = [REPO / name, PACKAGE / name, EMULATOR / name] + list(PACKAGE.glob(f"*/{name}")) + list(EMULATOR.glob(f"*/{name}"))
         assert any(path.exists() for path in candidates), f"docs/architecture.md names {name}, which does not exist"

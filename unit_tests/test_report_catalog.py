@@ -12,9 +12,9 @@ from source_amazon_seller_partner.catalog.reports import CATALOG_PATH, load_repo
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "source_amazon_seller_partner"
 SCHEMA_DIR = PACKAGE_DIR / "schemas"
-SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 REFERENCE_STREAMS = Path(__file__).resolve().parent / "fixtures" / "airbyte_4_6_4" / "official-4.6.4-streams.json"
-AMAZON_REPORT_SCHEMAS = SHARED_DIR / "spapi-models" / "schemas" / "reports"
+# Amazon's report schemas (Apache-2.0) as the repository ships them for the emulator
+AMAZON_REPORT_SCHEMAS = Path(__file__).resolve().parents[1] / "sp_api_emulator" / "amazon_schemas"
 
 FORMATS = {"tsv", "json", "xml"}
 WINDOW_KINDS = {"date_range", "snapshot", "period", "settlement"}
@@ -155,8 +155,6 @@ def test_vendor_reports_are_marked_vendor():
 
 def amazon_rows_schemas(records_path):
     """(document, item schema) for every Amazon report schema with an array of items at records_path."""
-    if not AMAZON_REPORT_SCHEMAS.exists():
-        pytest.skip(f"Amazon's report schemas not found at {AMAZON_REPORT_SCHEMAS}")
     for schema_file in sorted(AMAZON_REPORT_SCHEMAS.glob("*.json")):
         document = json.loads(schema_file.read_text(encoding="utf-8"))
         node = document
