@@ -3,8 +3,8 @@
 Why a subclass: the factory is where the CDK builds every component from the manifest, so it is the
 one place that can
 - hand the sync's SyncContext to custom components (any custom class with a `context` field gets it);
-- give every declarative requester the transport's timeouts and a connection pool sized to the
-  workers (transport.HttpSettings), so declarative and custom calls behave the same;
+- give every declarative requester the transport's timeouts, a connection pool sized to the workers
+  (transport.HttpSettings) and its HttpClient class, so declarative and custom calls behave the same;
 - let per-marketplace cursors checkpoint after every window (see `_checkpoint_when_state_changed`).
 The API budget (the sync's token buckets) is the factory's own `api_budget` argument.
 
@@ -28,6 +28,7 @@ from airbyte_cdk.sources.declarative.requesters import HttpRequester
 from airbyte_cdk.sources.types import Config
 
 from .context import SyncContext
+from .transport import SpApiHttpClient
 
 
 class SpApiComponentFactory(ModelToComponentFactory):
@@ -56,6 +57,8 @@ class SpApiComponentFactory(ModelToComponentFactory):
         )
         requester = super().create_http_requester(model, config, decoder, query_properties_key, use_cache, name=name)
         settings.pooled(requester._http_client._session)
+        # The same client class as the transport's (it only overrides how expired tokens are handled).
+        requester._http_client.__class__ = SpApiHttpClient
         return requester
 
     def create_parent_stream_config_with_substream_wrapper(self, model: Any, config: Config, *, stream_name: str, **kwargs: Any) -> Any:

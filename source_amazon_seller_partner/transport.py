@@ -70,6 +70,35 @@ class HttpSettings:
         return session
 
 
+class SpApiHttpClient(HttpClient):
+    """The CDK's HttpClient, reading Amazon's expired-token answer as what it is.
+
+    The CDK fails a request with a config error ("Refreshed OAuth access token is rejected by the
+    API") when it is rejected again after one token refresh. Amazon's "access token ... expired"
+    answer, though, is always cured by a new token: a request in a long retry chain (throttling,
+    server errors) can outlive a token twice. So every such answer refreshes (the token provider
+    replaces only the rejected token), the retries stay bounded by the error handler's max_retries,
+    and a chain that runs out of them is transient, not the user's mistake.
+    """
+
+    def _handle_error_resolution(
+        self,
+        response: Optional[requests.Response],
+        exc: Optional[requests.RequestException],
+        request: requests.PreparedRequest,
+        error_resolution: ErrorResolution,
+        exit_on_rate_limit: Optional[bool] = False,
+    ) -> None:
+        if error_resolution.response_action == ResponseAction.REFRESH_TOKEN_THEN_RETRY:
+            self._token_refresh_outcomes.pop(request, None)
+            error_resolution = ErrorResolution(
+                response_action=ResponseAction.REFRESH_TOKEN_THEN_RETRY,
+                failure_type=FailureType.transient_error,
+                error_message=error_resolution.error_message or "Amazon answered that the access token has expired.",
+            )
+        super()._handle_error_resolution(response, exc, request, error_resolution, exit_on_rate_limit)
+
+
 class SpApiTransport:
     """SP-API calls of one custom component, built by SyncContext.transport().
 
@@ -94,7 +123,7 @@ class SpApiTransport:
         self._authenticator = authenticator
         self._settings = settings
         self._session = settings.pooled(LimiterSession(api_budget=api_budget))
-        self._client = HttpClient(
+        self._client = SpApiHttpClient(
             name=name,
             logger=logger,
             error_handler=error_handler,

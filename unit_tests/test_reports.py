@@ -428,6 +428,24 @@ def test_fatal_twice_fails_with_amazons_reason_and_the_window(mocker, caplog):
     assert job.cursor.observed == []  # the window stays unread
 
 
+def test_a_fatal_reason_reaches_logs_and_errors_sanitised(mocker, caplog):
+    mock_listing(mocker)
+    mocker.post(REPORTS, [{"status_code": 202, "json": {"reportId": "F1"}}, {"status_code": 202, "json": {"reportId": "F2"}}])
+    details = ("Report failed \x00\x1b[31mfor seller jane.doe@example.test; see "
+               "https://s3.test/reason?X-Amz-Signature=c2lnbmF0dXJl&X-Amz-Expires=300 and /path?token=abc " + "x" * 700)
+    for report_id in ("F1", "F2"):
+        mock_report(mocker, report_id, [{"processingStatus": "FATAL", "reportDocumentId": f"D{report_id}"}])
+        mock_document(mocker, f"D{report_id}", [{"text": json.dumps({"errorDetails": details})}])
+    with caplog.at_level(logging.INFO, logger="airbyte"), pytest.raises(AirbyteTracedException) as failure:
+        list(retriever(make_sync()).read_records(schema_of(ORDERS), window()))
+    logged = [r.getMessage() for r in caplog.records if "FATAL" in r.getMessage()]
+    for text in [failure.value.message, *logged]:
+        assert "Report failed" in text and "for seller <e-mail>" in text
+        assert "jane.doe@example.test" not in text and "c2lnbmF0dXJl" not in text and "s3.test" not in text and "token=abc" not in text
+        assert "\x00" not in text and "\x1b" not in text and "\n" not in text
+        assert "x" * 301 not in text and len(text) < 700  # Amazon's reason is cut to 300 characters
+
+
 def test_fatal_for_missing_access_is_a_config_error(mocker):
     mock_listing(mocker)
     mocker.post(REPORTS, [{"status_code": 202, "json": {"reportId": "F1"}}, {"status_code": 202, "json": {"reportId": "F2"}}])

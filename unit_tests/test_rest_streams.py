@@ -224,6 +224,41 @@ def test_fba_inventory_pages_with_top_level_next_token_per_marketplace():
     )
 
 
+def test_an_expired_fba_next_token_reads_the_marketplace_again_from_its_first_page():
+    first_pages = []
+
+    def summaries(request, context):
+        p = params(request)
+        if "nextToken" in p:
+            if len(first_pages) == 1:  # the first nextToken arrives too late (Amazon's 30 s)
+                context.status_code = 400
+                return {"errors": [{"code": "InvalidInput", "message": "Next token is invalid or expired", "details": ""}]}
+            return {"payload": {"inventorySummaries": [{"sellerSku": "B"}]}, "pagination": {}}
+        first_pages.append(p)
+        return {"payload": {"inventorySummaries": [{"sellerSku": "A"}]}, "pagination": {"nextToken": "t2"}}
+
+    with requests_mock.Mocker() as mock:
+        lwa = mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
+        mock.get(f"{API}/fba/inventory/v1/summaries", json=summaries)
+        output = run_read(config(), ["FbaInventorySummaries"], mode="full_refresh")
+    assert output.errors == []
+    assert len(first_pages) == 2 and lwa.call_count == 1
+    # every SKU arrives; the first page's twice at most (same primary key)
+    assert {r.record.data["sellerSku"] for r in output.records} == {"A", "B"}
+
+
+def test_a_missing_role_names_the_role_and_api_without_refreshing_the_token():
+    with requests_mock.Mocker() as mock:
+        lwa = mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
+        mock.get(f"{API}/fba/inventory/v1/summaries", status_code=403,
+                 json={"errors": [{"code": "Unauthorized", "message": "Access to requested resource is denied.", "details": ""}]})
+        output = run_read(config(), ["FbaInventorySummaries"], mode="full_refresh")
+    errors = [m.trace.error for m in output.errors]
+    assert lwa.call_count == 1
+    assert errors and all(e.failure_type.value == "config_error" for e in errors)
+    assert any("Amazon Fulfillment" in e.message and "FBA Inventory API" in e.message for e in errors)
+
+
 def test_expired_token_is_refreshed_once_and_request_retried():
     with requests_mock.Mocker() as mock:
         mock.post(LWA, [{"json": {"access_token": "Atza|old", "expires_in": 3600}}, {"json": {"access_token": "Atza|new", "expires_in": 3600}}])
@@ -241,6 +276,41 @@ def test_expired_token_is_refreshed_once_and_request_retried():
         output = run_read(config(), ["MarketplaceParticipations"], mode="full_refresh")
     assert tokens == ["Atza|old", "Atza|new"]
     assert [m.record.data["marketplace_id"] for m in output.records] == [US]
+
+
+EXPIRED = {"errors": [{"code": "Unauthorized", "message": "Access to requested resource is denied.",
+                       "details": "The access token you provided has expired."}]}
+
+
+def test_a_token_that_expires_twice_in_one_retry_chain_is_refreshed_twice(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)  # the CDK's backoff between attempts
+    answers = [(403, EXPIRED), (503, {"errors": []}), (403, EXPIRED), (200, None)]
+    sent = []
+
+    def participations(request, context):
+        sent.append(request.headers.get("x-amz-access-token"))
+        status, body = answers[len(sent) - 1]
+        context.status_code = status
+        return body or {"payload": [{"marketplace": {"id": US}, "participation": {"isParticipating": True}}]}
+
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, [{"json": {"access_token": f"Atza|token-{n}", "expires_in": 3600}} for n in range(1, 4)])
+        mock.get(f"{API}/sellers/v1/marketplaceParticipations", json=participations)
+        output = run_read(config(), ["MarketplaceParticipations"], mode="full_refresh")
+    assert output.errors == []
+    assert sent == ["Atza|token-1", "Atza|token-2", "Atza|token-2", "Atza|token-3"]
+    assert [m.record.data["marketplace_id"] for m in output.records] == [US]
+
+
+def test_tokens_that_never_stop_expiring_end_as_a_transient_error(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
+        calls = mock.get(f"{API}/sellers/v1/marketplaceParticipations", status_code=403, json=EXPIRED)
+        output = run_read(config(), ["MarketplaceParticipations"], mode="full_refresh")
+    errors = [m.trace.error for m in output.errors]
+    assert calls.call_count == 7  # the manifest's max_retries (6) + 1
+    assert errors and {e.failure_type.value for e in errors} == {"transient_error"}
 
 
 def _buyer_info_read(rdt_response):

@@ -31,13 +31,14 @@ from .create import create_report
 from .documents import DocumentSource, IncompleteDownload, ReportDocuments
 from .listing import REPORTS_PATH, RecentReports
 from .options import effective_report_options
+from .redaction import sanitized_text
 from .settings import POLL_GROWTH, JobSettings
 from .window import ReportWindow, report_label
 
 logger = logging.getLogger("airbyte")
 
 FINAL_STATUSES = ("DONE", "CANCELLED", "FATAL")
-FATAL_REASON_MAX_CHARS = 500
+FATAL_REASON_MAX_CHARS = 300
 # FATAL reasons that a user fixes in the config or in Seller Central rather than by waiting.
 _TOO_SOON_REASON_WORDS = ("too soon", "short time ago", "same type, marketplaces", "identical")
 _CONFIG_REASON_WORDS = ("access", "authoriz", "permission", "role", "option", "eligible", "registered", "not enrolled")
@@ -161,9 +162,7 @@ class ReportJob:
             reason = self._context.documents.text(document_id, self._label)
         except (AirbyteTracedException, DownloadError, IncompleteDownload, OSError) as error:
             return f"(its reason document could not be read: {getattr(error, 'message', None) or error})"
-        if len(reason) > FATAL_REASON_MAX_CHARS:
-            reason = reason[:FATAL_REASON_MAX_CHARS] + "..."
-        return reason
+        return sanitized_text(reason, FATAL_REASON_MAX_CHARS)
 
     def _fail_fatal(self, report_id: str, reason: str) -> None:
         lowered = reason.lower()

@@ -1,4 +1,6 @@
-"""Presigned report document URLs kept out of logs: the URL is a credential for five minutes.
+"""What Amazon hands us that must not reach logs and errors as it is.
+
+Presigned report document URLs: the URL is a credential for five minutes.
 
 urllib3's debug lines log every request's path and query, and the CDK's HttpClient logs response
 bodies with `--debug` (getReportDocument's body is the URL). This filter cuts the query string (the
@@ -43,6 +45,24 @@ def redact_presigned_urls(text: str) -> str:
     if not any(mark in text for mark in _PRESIGNED_MARKS):
         return text
     return _URL_QUERY.sub(lambda match: match.group(1) + "?<redacted>" if any(m in match.group(0) for m in _PRESIGNED_MARKS) else match.group(0), text)
+
+
+_ANY_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_QUERY_STRING = re.compile(r"\?\S*=\S*")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NOT_PRINTABLE = re.compile(r"[^\x20-\x7e\u00a0-\uffff]|[\u2028\u2029\ufeff\ufffd]")
+
+
+def sanitized_text(text: str, limit: int = 300) -> str:
+    """Amazon's free text (a FATAL report's reason) fit for a log line or an error message: printable
+    characters only, on one line, URLs, query strings and e-mail addresses replaced, at most `limit`
+    characters. A reason document is Amazon's text, but it can quote a request or a person."""
+    text = _NOT_PRINTABLE.sub(" ", text)
+    text = _ANY_URL.sub("<URL>", text)
+    text = _QUERY_STRING.sub("?<redacted>", text)
+    text = _EMAIL.sub("<e-mail>", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
 def install_presigned_url_redactor() -> None:

@@ -57,7 +57,8 @@ def get_inventory_summaries(emu, req: Request):
     if token:
         state = emu.page_tokens.decode(token, "nextToken")
         if time.time() > state["expires"]:
-            raise InvalidInput("The nextToken has expired; start again without nextToken.")
+            # Amazon's wording (amzn/selling-partner-api-models issue #4946, 2025): the token lives 30 s.
+            raise InvalidInput("Next token is invalid or expired")
     else:
         start = date_param(req, "startDateTime")
         if start is not None and start < req.now - START_LIMIT:
