@@ -14,6 +14,8 @@ import time
 from dataclasses import InitVar, dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Tuple
 
+from urllib.parse import urlsplit
+
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
@@ -63,6 +65,8 @@ class LwaTokenProvider:
         self._expires_at = 0.0
         self._fetched_at = 0.0
         self._session = requests.Session()
+        # Login with Amazon's refusal of the credentials is final for the sync: kept, never asked again.
+        self._refusal: Optional[ConfigError] = None
 
     def access_token(self) -> str:
         with self._lock:
@@ -83,12 +87,22 @@ class LwaTokenProvider:
             self._fetch()
 
     def _fetch(self) -> None:
+        if self._refusal is not None:
+            raise self._refusal
+        try:
+            self._fetch_once_answered()
+        except ConfigError as refusal:
+            self._refusal = refusal
+            raise
+
+    def _fetch_once_answered(self) -> None:
         last_problem = "no answer"
+        host = urlsplit(self._lwa_url).netloc
         for attempt in range(1, LWA_ATTEMPTS + 1):
             try:
                 response = self._session.post(self._lwa_url, data=self._form, timeout=LWA_TIMEOUT)
             except requests.RequestException as error:
-                last_problem = f"{type(error).__name__} reaching the LWA endpoint"
+                last_problem = f"{type(error).__name__} reaching {host}"
             else:
                 if response.status_code == 200:
                     self._accept(response)
@@ -101,7 +115,13 @@ class LwaTokenProvider:
                         f"Amazon's LWA endpoint refused the credentials (HTTP {response.status_code}, {code or 'no error code'}): "
                         "check 'lwa_app_id', 'lwa_client_secret' and 'refresh_token'."
                     )
-                last_problem = f"HTTP {response.status_code}" + (f" {code}" if code else "")
+                if response.status_code in (404, 405) or (code is None and 400 <= response.status_code < 500):
+                    # Not Login with Amazon's answer: the URL is not a token endpoint.
+                    raise ConfigError(
+                        f"The LWA token URL on {host} answered HTTP {response.status_code}: it is not a Login with Amazon token "
+                        "endpoint. Check 'lwa_url', or leave it empty for Amazon's https://api.amazon.com/auth/o2/token."
+                    )
+                last_problem = f"HTTP {response.status_code}" + (f" {code}" if code else "") + f" from {host}"
             if attempt < LWA_ATTEMPTS:
                 time.sleep(attempt)
         raise AirbyteTracedException(

@@ -9,7 +9,9 @@ which roles the app really has.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 from typing import Any, Callable, Dict, List, Mapping, Tuple
 
 import requests
@@ -43,15 +45,49 @@ def _probes(config: Mapping[str, Any]) -> Dict[str, Callable[[SpApiTransport], r
     return vendor if config.get("_is_vendor") else seller
 
 
+# A check answers within seconds: a few quick attempts after a server error, none for an endpoint
+# that cannot be reached (the sync's own retries would take minutes to say the same) and none after
+# throttling (getMarketplaceParticipations refills one call a minute: the answer is "try again").
+CHECK_ATTEMPT_PAUSES = (1.0, 3.0)
+
+
+def _participations(transport: SpApiTransport) -> requests.Response:
+    response = transport.send_once("GET", "/sellers/v1/marketplaceParticipations")
+    for pause in CHECK_ATTEMPT_PAUSES:
+        if response.status_code < 500:
+            break
+        time.sleep(pause)
+        response = transport.send_once("GET", "/sellers/v1/marketplaceParticipations")
+    return response
+
+
 def check_connection(context: SyncContext, logger: logging.Logger) -> AirbyteConnectionStatus:
     config = context.config
+    host = urlsplit(config["_api_url"]).netloc
     transport = context.transport("check", {"api_name": "Sellers API", "role": "Selling Partner Insights"})
     try:
-        response = transport.request("GET", "/sellers/v1/marketplaceParticipations")
+        response = _participations(transport)
     except ConfigError:
         raise  # Login with Amazon refused the credentials: reported as the config error it is
     except AirbyteTracedException as error:
         return AirbyteConnectionStatus(status=Status.FAILED, message=f"getMarketplaceParticipations failed: {error.message}")
+    except requests.RequestException as error:
+        return AirbyteConnectionStatus(
+            status=Status.FAILED,
+            message=f"Could not reach the SP-API endpoint {host} ({type(error).__name__}). Check 'region' (or 'api_url') and the network.",
+        )
+    resolution = transport.resolve(response)
+    if response.status_code == 429:
+        return AirbyteConnectionStatus(
+            status=Status.FAILED,
+            message=f"Amazon throttled getMarketplaceParticipations on {host} (HTTP 429): try the check again in a minute.",
+        )
+    if not response.ok:
+        return AirbyteConnectionStatus(
+            status=Status.FAILED,
+            message=f"getMarketplaceParticipations on {host} failed (HTTP {response.status_code}): "
+            f"{resolution.error_message or 'no message from Amazon'}",
+        )
     participating = {
         entry["marketplace"]["id"]
         for entry in response.json().get("payload", [])
