@@ -24,6 +24,7 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.declarative.parsers.manifest_component_transformer import ManifestComponentTransformer
 from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator
 
 from .catalog.manifest import assemble_manifest
@@ -139,7 +140,7 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
         report_types = {spec.name: spec.report_type for spec in load_report_catalog()}
         self.context.recent_reports.expect([report_types[s.stream.name] for s in catalog.streams if s.stream.name in report_types])
         if catalog.streams:
-            yield from super().read(logger, config, catalog, state)
+            yield from self._read_with_the_real_failure_type(logger, config, catalog, state)
         if self.unreadable_state:
             for name, value in self.unreadable_state.items():
                 yield _stream_error(name, _unreadable_state_message(name, value))
@@ -148,6 +149,28 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
                 + "; of ".join(f"{name} holds {value!r}" for name, value in self.unreadable_state.items())
                 + ", a cursor value no version of this connector wrote. Clear those streams' state (or fix the value) and sync again."
             )
+
+    def _read_with_the_real_failure_type(
+        self, logger: logging.Logger, config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog, state: Any
+    ) -> Iterator[AirbyteMessage]:
+        """The CDK ends a sync in which streams failed with one more error, always a config error ("this
+        combined error isn't actionable"). Airbyte does not retry config errors, so that last error takes
+        the failure type the streams' own errors share: transient when they all were."""
+        failure_types = []
+        try:
+            for message in super().read(logger, config, catalog, state):
+                if message.type == Type.TRACE and message.trace.type == TraceType.ERROR and message.trace.error.stream_descriptor:
+                    failure_types.append(message.trace.error.failure_type)
+                yield message
+        except AirbyteTracedException as error:
+            if error.internal_message != _CDK_COMBINED_FAILURE or not failure_types:
+                raise
+            combined = (
+                FailureType.config_error if FailureType.config_error in failure_types
+                else FailureType.transient_error if set(failure_types) == {FailureType.transient_error}
+                else FailureType.system_error
+            )
+            raise AirbyteTracedException(message=error.message, internal_message=error.internal_message, failure_type=combined) from None
 
     def _readable_catalog(self, catalog: ConfiguredAirbyteCatalog) -> ConfiguredAirbyteCatalog:
         """The selected streams this source has and whose state it can read; unknown names are warned about."""
@@ -172,6 +195,10 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
             raise self.config_error
         assert self.context is not None
         return check_connection(self.context, logger)
+
+
+# The internal message of the CDK's last error of a sync in which streams failed (ConcurrentReadProcessor).
+_CDK_COMBINED_FAILURE = "Concurrent read failure"
 
 
 def _which_streams_exist(config: Mapping[str, Any]) -> str:

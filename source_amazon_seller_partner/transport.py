@@ -16,14 +16,15 @@ document URLs are not SP-API (no token, no bucket): DocumentHost fetches them wi
 from __future__ import annotations
 
 import logging
+import random
 import time
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from typing import Any, Mapping, Optional, Tuple
 
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.call_rate import APIBudget, LimiterSession
-from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
+from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorHandler
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 from airbyte_cdk.sources.streams.http.http_client import HttpClient
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -68,6 +69,25 @@ class HttpSettings:
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         return session
+
+
+@dataclass
+class CappedExponentialBackoff(BackoffStrategy):
+    """Waits that double from `first_seconds` up to `max_seconds`, each drawn in [half, whole].
+
+    Why custom: the CDK's ExponentialBackoffStrategy has no ceiling, so a retry budget large enough
+    for a bad network (20 retries) would wait hours before its last attempts; the jitter spreads the
+    retries of many worker threads that failed together.
+    """
+
+    config: Mapping[str, Any]
+    parameters: InitVar[Mapping[str, Any]]
+    first_seconds: float = 1.0
+    max_seconds: float = 30.0
+
+    def backoff_time(self, response_or_exception: Any, attempt_count: int) -> Optional[float]:
+        ceiling = min(float(self.max_seconds), float(self.first_seconds) * 2 ** max(0, attempt_count - 1))
+        return random.uniform(ceiling / 2, ceiling)
 
 
 class SpApiHttpClient(HttpClient):

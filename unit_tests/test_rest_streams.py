@@ -12,6 +12,7 @@ from airbyte_cdk.test.entrypoint_wrapper import read
 
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 from source_amazon_seller_partner.catalog.manifest import assemble_manifest
+from source_amazon_seller_partner.rate_limits import SpApiRateLimits
 from unit_tests.mock_api import API, CA, LWA, US, config
 
 
@@ -304,12 +305,13 @@ def test_a_token_that_expires_twice_in_one_retry_chain_is_refreshed_twice(monkey
 
 def test_tokens_that_never_stop_expiring_end_as_a_transient_error(monkeypatch):
     monkeypatch.setattr("time.sleep", lambda seconds: None)
+    monkeypatch.setattr(SpApiRateLimits, "acquire_call", lambda self, request, block=True, timeout=None: None)
     with requests_mock.Mocker() as mock:
         mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
         calls = mock.get(f"{API}/sellers/v1/marketplaceParticipations", status_code=403, json=EXPIRED)
         output = run_read(config(), ["MarketplaceParticipations"], mode="full_refresh")
     errors = [m.trace.error for m in output.errors]
-    assert calls.call_count == 7  # the manifest's max_retries (6) + 1
+    assert calls.call_count == 21  # the manifest's max_retries (20) + 1
     assert errors and {e.failure_type.value for e in errors} == {"transient_error"}
 
 

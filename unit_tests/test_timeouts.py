@@ -24,8 +24,9 @@ from unit_tests.mock_api import API, LWA
 from unit_tests.mock_api import config as mock_config
 
 INVENTORY = f"{API}/fba/inventory/v1/summaries"
-# The manifest's error handler (definitions/error_handler): max_retries
-MANIFEST_MAX_RETRIES = 6
+# The manifest's error handler (definitions/error_handler): max_retries and max_time
+MANIFEST_MAX_RETRIES = 20
+MANIFEST_MAX_TIME = 1200
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_transport_retries_end_after_the_manifests_max_retries(answer, pauses, m
         with pytest.raises(AirbyteTracedException):
             transport.get_json("/reports/2021-06-30/reports/1")
     assert calls.call_count == 1 + MANIFEST_MAX_RETRIES
-    assert sum(pauses) <= 300
+    assert sum(pauses) <= MANIFEST_MAX_TIME
 
 
 def test_transport_gives_up_on_endless_throttling(pauses, monkeypatch):
@@ -137,7 +138,10 @@ def test_lwa_retries_end_after_three_attempts(pauses):
     assert sum(pauses) <= 10
 
 
-def test_manifest_error_handlers_bound_their_retries():
+def test_manifest_error_handlers_bound_their_retries_in_count_and_time():
+    """Retries end: a count, a total time, and waits that grow but never beyond a ceiling."""
+    from source_amazon_seller_partner.transport import CappedExponentialBackoff
+
     handlers = []
 
     def walk(node: Any) -> None:
@@ -153,12 +157,17 @@ def test_manifest_error_handlers_bound_their_retries():
     walk(SourceAmazonSellerPartner(config=mock_config())._source_config)
     assert handlers
     for handler in handlers:
-        retries = handler.get("max_retries")
-        assert isinstance(retries, int) and 0 < retries <= 10
-        # the CDK sleeps backoff + 1 s; an exponential backoff of factor f waits f * 2^n at retry n
-        factors = [s.get("factor", 5) for s in handler.get("backoff_strategies", []) if s.get("type") == "ExponentialBackoffStrategy"]
-        assert factors, "a retry without a backoff strategy would hammer Amazon"
-        assert sum(factors[0] * 2**n + 1 for n in range(1, retries + 1)) <= 300
+        retries, max_time = handler.get("max_retries"), handler.get("max_time")
+        assert isinstance(retries, int) and 0 < retries <= MANIFEST_MAX_RETRIES
+        assert isinstance(max_time, int) and 0 < max_time <= MANIFEST_MAX_TIME
+        strategies = handler.get("backoff_strategies") or []
+        assert strategies, "a retry without a backoff strategy would hammer Amazon"
+        settings = {k: v for k, v in strategies[0].items() if k in ("first_seconds", "max_seconds")}
+        backoff = CappedExponentialBackoff(config={}, parameters={}, **settings)
+        waits = [backoff.backoff_time(None, n) for n in range(1, retries + 1)]
+        assert waits[0] <= 1.0 and max(waits) <= 30.0
+        assert all(later >= earlier / 2 for earlier, later in zip(waits, waits[1:]))  # growing (within the jitter)
+        assert sum(waits) <= max_time
 
 
 @pytest.mark.parametrize("status", [429, 503])
@@ -174,7 +183,7 @@ def test_a_declarative_stream_stops_retrying_and_fails_alone(status, pauses, mon
         output = read(SourceAmazonSellerPartner(catalog=catalog, config=config), config, catalog)
     assert calls.call_count == 1 + MANIFEST_MAX_RETRIES
     assert [e.trace.error.stream_descriptor.name for e in output.errors if e.trace.error.stream_descriptor] == ["FbaInventorySummaries"]
-    assert sum(pauses) <= 300
+    assert sum(pauses) <= MANIFEST_MAX_TIME
 
 
 # -------------------------------------------------------------------------------------------- polling
