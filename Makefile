@@ -18,7 +18,8 @@ install: $(VENV)/.installed
 install-demo: install
 	$(POETRY) install --with dev,demo --no-interaction
 
-test: install
+# With the demo group: the docs tests check the demo's queries with DuckDB and its table names with PyAirbyte.
+test: install-demo
 	$(PY) -m pytest -m "not image_tests" -p no:cacheprovider
 
 unit: install
