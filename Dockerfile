@@ -50,5 +50,5 @@ USER airbyte
 ENV AIRBYTE_ENTRYPOINT="source-amazon-seller-partner"
 ENTRYPOINT ["source-amazon-seller-partner"]
 
-LABEL io.airbyte.name="airbyte/source-amazon-seller-partner-plus"
+LABEL io.airbyte.name="source-amazon-seller-partner-plus"
 LABEL io.airbyte.version="0.1.0"

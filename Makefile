@@ -3,13 +3,20 @@ PYTHON ?= python3
 POETRY_VERSION := 2.5.1
 VENV := .venv
 PY := $(VENV)/bin/python
-# Poetry reads PyPI through its simple index here (tools/poetry_simple_index.py says why).
-POETRY := POETRY_VIRTUALENVS_IN_PROJECT=true $(PYTHON) tools/poetry_simple_index.py
+# Poetry lives in a virtual environment of its own (never the system Python: Debian's refuses pip
+# installs, PEP 668). tools/poetry_simple_index.py runs it, reading PyPI through its simple index only
+# where the per-version JSON API is not served (it says why).
+POETRY_VENV := .poetry
+POETRY := POETRY_VIRTUALENVS_IN_PROJECT=true $(POETRY_VENV)/bin/python tools/poetry_simple_index.py
 
 .PHONY: install install-demo test unit emulator integration image demo bench bench-decode clean
 
-$(VENV)/.installed: pyproject.toml poetry.lock
-	@$(PYTHON) -c "import poetry" 2>/dev/null || $(PYTHON) -m pip install -q "poetry==$(POETRY_VERSION)"
+$(POETRY_VENV)/.installed:
+	$(PYTHON) -m venv $(POETRY_VENV)
+	$(POETRY_VENV)/bin/python -m pip install -q "poetry==$(POETRY_VERSION)"
+	@touch $@
+
+$(VENV)/.installed: pyproject.toml poetry.lock $(POETRY_VENV)/.installed
 	$(POETRY) install --with dev --no-interaction
 	@touch $@
 
@@ -42,4 +49,4 @@ bench-decode: install
 	$(PY) -m bench.bench_decode
 
 clean:
-	rm -rf $(VENV) .pytest_cache build dist
+	rm -rf $(VENV) $(POETRY_VENV) .pytest_cache build dist

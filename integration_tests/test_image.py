@@ -27,7 +27,7 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUILD_SCRIPT = REPO_ROOT / "tools" / "build_image.sh"
-IMAGE = "localhost/source-amazon-seller-partner:dev"
+IMAGE = "localhost/source-amazon-seller-partner-plus:dev"
 BUILD_TIMEOUT_S = 15 * 60  # a cold build debootstraps a base and downloads every dependency
 RUN_TIMEOUT_S = 120
 
@@ -170,6 +170,27 @@ def test_metadata_version_and_repository_match_pyproject_and_image_labels():
     assert uuid.UUID(metadata["definitionId"]).version == 4
     assert metadata["connectorType"] == "source" and metadata["connectorSubtype"] == "api"
     assert {"language:python", "cdk:low-code"} <= set(metadata["tags"])
+
+
+def test_one_image_name_and_one_documentation_url_everywhere():
+    repository = _metadata()["dockerRepository"]
+    assert "/" not in repository and IMAGE == f"localhost/{repository}:dev"
+    # every image reference in the repository's text files names that one repository
+    pattern = re.compile(r"(?:[\w.-]+/)*source-amazon-seller-partner[\w-]*(?=:(?:dev|\d))")
+    names = set()
+    for path in REPO_ROOT.rglob("*"):
+        relative = path.relative_to(REPO_ROOT).parts
+        if not path.is_file() or relative[0] in (".git", ".venv", "unit_tests") or path.suffix not in (".md", ".yml", ".yaml", ".sh", ".py", "") :
+            continue
+        names.update(name.split("/")[-1] for name in pattern.findall(path.read_text(errors="ignore")))
+    assert names == {repository}
+    # the documentation URL: one https address, the spec's, also in the metadata, naming the docs page we ship
+    from source_amazon_seller_partner.catalog.manifest import assemble_manifest
+
+    url = assemble_manifest()["spec"]["documentation_url"]
+    assert url.startswith("https://") and url == _metadata()["documentationUrl"]
+    assert url.endswith("/docs/amazon-seller-partner.md") and (REPO_ROOT / "docs" / "amazon-seller-partner.md").is_file()
+    assert "advanced_auth" not in assemble_manifest()["spec"]  # Airbyte's OAuth button needs Airbyte's own app
 
 
 def test_metadata_allows_every_host_the_connector_calls():

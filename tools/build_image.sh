@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the connector image without a Docker daemon, with Debian's buildah/podman.
 #
-# Usage: tools/build_image.sh [TAG]        (TAG defaults to localhost/source-amazon-seller-partner:dev)
+# Usage: tools/build_image.sh [TAG]        (TAG defaults to localhost/source-amazon-seller-partner-plus:dev)
 # Environment:
 #   BASE_IMAGE     base to build on; default localhost/pybase:bookworm, which this script makes
 #                  with debootstrap when podman does not have it (no container registry needed)
@@ -11,7 +11,7 @@
 # cannot be done stops the script with a non-zero status and a message; nothing is skipped.
 set -euo pipefail
 
-readonly DEFAULT_TAG=localhost/source-amazon-seller-partner:dev
+readonly DEFAULT_TAG=localhost/source-amazon-seller-partner-plus:dev
 readonly LOCAL_BASE=localhost/pybase:bookworm
 readonly BASE_SUITE=bookworm # Python 3.11, as the connector and Airbyte's 4.0.x base use
 readonly CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
