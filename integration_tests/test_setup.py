@@ -8,8 +8,6 @@ on a clone of this repository's HEAD (what CI starts from), with that Python.
 from __future__ import annotations
 
 import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -33,4 +31,3 @@ def test_make_install_works_with_an_externally_managed_python(tmp_path):
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     installed = subprocess.run([str(clone / ".venv" / "bin" / "python"), "-c", "import source_amazon_seller_partner, airbyte_cdk"])
     assert installed.returncode == 0
-    assert sysconfig.get_path("stdlib") != marker or sys.prefix != sys.base_prefix  # the test itself runs in a venv
