@@ -1,8 +1,10 @@
 """Validate the user's config and derive what every stream needs from it.
 
-Why Python and not the manifest's config transformations: the rules cross fields (a marketplace must
-belong to the region's endpoint, the end date must follow the start date, report options must name
-known streams) and each failure must become one config_error line that says what to fix.
+The user's keys are a pydantic model (`UserConfig`): types and rules per key, and the rules that
+cross keys (a marketplace must belong to the region's endpoint, the end date must follow the start
+date). A failure becomes one config_error line naming the key and saying what to fix. Defaults come
+from the spec (manifest.yaml), once: a key the user left out gets the spec's default here, also where
+no UI fills it in (the command line, PyAirbyte).
 
 The derived keys start with an underscore and are never written back to the user's config.
 """
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
 
 from .dates import format_datetime, utc_now
 from .errors import ConfigError
@@ -21,15 +25,14 @@ logger = logging.getLogger("airbyte")
 
 # Amazon keeps two years of order history; older start dates only cost requests.
 MAX_HISTORY = timedelta(days=730)
-FINANCIAL_EVENTS_STEPS = {"1", "7", "14", "30", "60", "90", "180"}
+FINANCIAL_EVENTS_STEPS = ("1", "7", "14", "30", "60", "90", "180")
+_CREDENTIALS = {"lwa_app_id": "LWA client id", "lwa_client_secret": "LWA client secret", "refresh_token": "refresh token"}
 
 
-def parse_config_datetime(value: Any, key: str) -> Optional[datetime]:
+def parse_config_datetime(value: Optional[str], key: str) -> Optional[datetime]:
     """Accept the published connector's `YYYY-MM-DDTHH:MM:SSZ`, plus a date alone or an offset."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or not value.strip():
         return None
-    if not isinstance(value, str):
-        raise ConfigError(f"'{key}' must be a date-time string like 2024-01-25T00:00:00Z, got {type(value).__name__}.")
     text = value.strip()
     try:
         if len(text) == 10:
@@ -39,93 +42,189 @@ def parse_config_datetime(value: Any, key: str) -> Optional[datetime]:
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=timezone.utc)
     except ValueError:
-        raise ConfigError(f"'{key}' is not a valid date-time: '{text}'. Use the format 2024-01-25T00:00:00Z.") from None
+        raise ValueError(f"is not a valid date-time: '{text}'. Use the format 2024-01-25T00:00:00Z") from None
     return parsed.astimezone(timezone.utc)
 
 
-def _require_text(config: Mapping[str, Any], key: str, what: str) -> str:
-    value = config.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"'{key}' ({what}) is missing or empty: paste it from your SP-API app in Seller Central.")
-    if value != value.strip():
-        raise ConfigError(f"'{key}' ({what}) has leading or trailing spaces: paste it again without them.")
-    return value
+class ReportOption(BaseModel):
+    option_name: StrictStr
+    option_value: StrictStr
 
 
-def _marketplace_ids(config: Mapping[str, Any], region_code: str) -> List[str]:
-    home = BY_COUNTRY[region_code]
-    codes = config.get("marketplaces")
-    if codes in (None, []):
-        return [home.marketplace_id]
-    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-        raise ConfigError("'marketplaces' must be a list of country codes, for example [\"US\", \"CA\"].")
-    ids: List[str] = []
-    for code in codes:
-        market = BY_COUNTRY.get(code.strip().upper())
-        if market is None:
-            raise ConfigError(f"'marketplaces' has an unknown country code '{code}'. Known codes: {', '.join(sorted(BY_COUNTRY))}.")
-        if market.region != home.region:
-            raise ConfigError(
-                f"Marketplace '{code}' is in the {market.region} region but 'region' {region_code} uses the {home.region} endpoint: "
-                f"use one connection per region."
-            )
-        if market.marketplace_id not in ids:
-            ids.append(market.marketplace_id)
-    return ids
+class ReportOptionsEntry(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    report_name: StrictStr
+    stream_name: StrictStr
+    options_list: List[ReportOption] = []
+
+    @field_validator("report_name", "stream_name")
+    @classmethod
+    def _not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is empty")
+        return value
 
 
-def _check_report_options(options: Any, known_report_names: Optional[Iterable[str]]) -> None:
-    if options in (None, []):
-        return
-    if not isinstance(options, list):
-        raise ConfigError("'report_options_list' must be a list of {stream_name, report_name, options_list} objects.")
-    known = set(known_report_names or [])
-    seen = set()
-    for index, entry in enumerate(options):
-        if not isinstance(entry, dict):
-            raise ConfigError(f"'report_options_list' entry {index + 1} must be an object with stream_name, report_name and options_list.")
-        name = entry.get("report_name")
-        stream = entry.get("stream_name")
-        if not isinstance(name, str) or not name:
-            raise ConfigError(f"'report_options_list' entry {index + 1} has no 'report_name'.")
-        if known and name not in known:
-            raise ConfigError(f"'report_options_list' entry {index + 1} names an unknown report '{name}'; see the stream table in the docs.")
-        if not isinstance(stream, str) or not stream.strip():
-            raise ConfigError(f"'report_options_list' entry {index + 1} ({name}) has no 'stream_name'.")
-        if stream in seen:
-            raise ConfigError(f"'report_options_list' uses the stream name '{stream}' twice: give each entry its own stream_name.")
-        seen.add(stream)
-        option_list = entry.get("options_list", [])
-        if not isinstance(option_list, list) or not all(
-            isinstance(o, dict) and isinstance(o.get("option_name"), str) and isinstance(o.get("option_value"), str) for o in option_list
-        ):
-            raise ConfigError(f"'report_options_list' entry '{stream}': 'options_list' must be a list of {{option_name, option_value}} strings.")
+class UserConfig(BaseModel):
+    """The keys this connector reads (others, such as 4.6.4's `app_id` or `auth_type`, pass through)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    aws_environment: Literal["PRODUCTION", "SANDBOX"]
+    region: StrictStr
+    account_type: Literal["Seller", "Vendor"]
+    lwa_app_id: Optional[Any] = Field(default=None, validate_default=True)
+    lwa_client_secret: Optional[Any] = Field(default=None, validate_default=True)
+    refresh_token: Optional[Any] = Field(default=None, validate_default=True)
+    replication_start_date: Optional[StrictStr] = None
+    replication_end_date: Optional[StrictStr] = None
+    period_in_days: StrictInt
+    financial_events_step: StrictStr
+    marketplaces: Optional[List[StrictStr]] = None
+    report_options_list: Optional[List[ReportOptionsEntry]] = None
+    api_url: Optional[StrictStr] = None
+    lwa_url: Optional[StrictStr] = None
+
+    @field_validator("aws_environment", mode="before")
+    @classmethod
+    def _environment_in_capitals(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("region", mode="after")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in BY_COUNTRY:
+            raise ValueError(f"must be a country code such as US, DE or JP, got '{value}'. Known: {', '.join(sorted(BY_COUNTRY))}")
+        return code
+
+    @field_validator("lwa_app_id", "lwa_client_secret", "refresh_token", mode="after")
+    @classmethod
+    def _pasted_whole(cls, value: Any, info: Any) -> str:
+        what = _CREDENTIALS[info.field_name]
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"({what}) is missing or empty: paste it from your SP-API app in Seller Central")
+        if value != value.strip():
+            raise ValueError(f"({what}) has leading or trailing spaces: paste it again without them")
+        return value
+
+    @field_validator("period_in_days", mode="after")
+    @classmethod
+    def _whole_days(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"must be a whole number of days, at least 1, got {value!r}")
+        # No window can be longer than the history Amazon keeps; 4.6.4 accepted any number here.
+        return min(value, MAX_HISTORY.days)
+
+    @field_validator("financial_events_step", mode="after")
+    @classmethod
+    def _known_step(cls, value: str) -> str:
+        if value not in FINANCIAL_EVENTS_STEPS:
+            raise ValueError(f"must be one of {', '.join(FINANCIAL_EVENTS_STEPS)} (days), got {value!r}")
+        return value
+
+    @field_validator("api_url", "lwa_url", mode="after")
+    @classmethod
+    def _http_url(cls, value: Optional[str]) -> Optional[str]:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be an http(s) URL, got '{value}'")
+        return value or None
+
+    @field_validator("report_options_list", mode="after")
+    @classmethod
+    def _one_entry_per_stream(cls, entries: Optional[List[ReportOptionsEntry]]) -> Optional[List[ReportOptionsEntry]]:
+        seen = set()
+        for entry in entries or []:
+            if entry.stream_name in seen:
+                raise ValueError(f"uses the stream name '{entry.stream_name}' twice: give each entry its own stream_name")
+            seen.add(entry.stream_name)
+        return entries
+
+    @model_validator(mode="after")
+    def _marketplaces_of_the_region(self) -> "UserConfig":
+        home = BY_COUNTRY[self.region]
+        for code in self.marketplaces or []:
+            market = BY_COUNTRY.get(code.strip().upper())
+            if market is None:
+                raise ValueError(f"'marketplaces' has an unknown country code '{code}'. Known codes: {', '.join(sorted(BY_COUNTRY))}")
+            if market.region != home.region:
+                raise ValueError(
+                    f"Marketplace '{code}' is in the {market.region} region but 'region' {self.region} uses the {home.region} "
+                    "endpoint: use one connection per region"
+                )
+        return self
+
+    def marketplace_ids(self) -> List[str]:
+        codes = self.marketplaces or [self.region]
+        return list(dict.fromkeys(BY_COUNTRY[code.strip().upper()].marketplace_id for code in codes))
 
 
-def normalize_config(raw: Mapping[str, Any], known_report_names: Optional[Iterable[str]] = None, now: Optional[datetime] = None) -> Dict[str, Any]:
-    """The user's config plus the derived `_` keys (see docs/architecture.md); ConfigError on bad input."""
+def _one_line(error: ValidationError) -> ConfigError:
+    """The first problem pydantic found, as one line naming the key."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "value_error" and not first["loc"]:
+        return ConfigError(message + ".")  # a rule that crosses keys names them itself
+    if first["type"] != "value_error":
+        shown = first.get("input")
+        message = f"{message}, got {shown!r}" if not isinstance(shown, (dict, list)) else message
+    return ConfigError(f"'{where}' {message}.")
+
+
+def normalize_config(
+    raw: Mapping[str, Any],
+    known_report_names: Optional[Iterable[str]] = None,
+    now: Optional[datetime] = None,
+    defaults: Optional[Mapping[str, Any]] = None,
+) -> Dict[str, Any]:
+    """The user's config with the spec's defaults for what it leaves out, plus the derived `_` keys
+    (see docs/architecture.md); ConfigError on bad input. `defaults`: the spec's (catalog/manifest.py)."""
     if not isinstance(raw, Mapping):
         raise ConfigError("The config must be a JSON object.")
-    config: Dict[str, Any] = dict(raw)
+    if defaults is None:
+        from .catalog.manifest import spec_defaults
+
+        defaults = spec_defaults()
+    config: Dict[str, Any] = {**defaults, **raw}
+    try:
+        user = UserConfig.model_validate(config)
+    except ValidationError as error:
+        raise _one_line(error) from None
+    known = set(known_report_names or [])
+    for index, entry in enumerate(user.report_options_list or []):
+        if known and entry.report_name not in known:
+            raise ConfigError(f"'report_options_list' entry {index + 1} names an unknown report '{entry.report_name}'; see the stream table in the docs.")
+
     now = now or utc_now()
+    start, end = _date_range(user, now)
+    config["period_in_days"] = user.period_in_days
+    region = BY_COUNTRY[user.region].region
+    config["_api_url"] = (user.api_url or endpoint(region, user.aws_environment)).rstrip("/")
+    config["_lwa_url"] = user.lwa_url or LWA_TOKEN_URL
+    config["_region"] = region
+    config["_marketplace_ids"] = user.marketplace_ids()
+    config["_start_date"] = format_datetime(start)
+    config["_end_date"] = format_datetime(end)
+    # Amazon refuses *Before parameters less than 2 minutes in the past.
+    config["_rest_end_date"] = format_datetime(min(end, now - timedelta(minutes=2, seconds=30)))
+    config["_financial_events_step_days"] = int(user.financial_events_step)
+    config["_is_vendor"] = user.account_type == "Vendor"
+    # Keyed as Amazon writes it in finance events ("Amazon.de"), for the Jinja lookup in the manifest.
+    config["_marketplace_by_name"] = dict(BY_SITE_NAME)
+    return config
 
-    environment = str(config.get("aws_environment") or "PRODUCTION").upper()
-    if environment not in ("PRODUCTION", "SANDBOX"):
-        raise ConfigError(f"'aws_environment' must be PRODUCTION or SANDBOX, got '{config.get('aws_environment')}'.")
-    region_code = config.get("region") or "US"
-    if not isinstance(region_code, str) or region_code.strip().upper() not in BY_COUNTRY:
-        raise ConfigError(f"'region' must be a country code such as US, DE or JP, got '{region_code}'. Known: {', '.join(sorted(BY_COUNTRY))}.")
-    region_code = region_code.strip().upper()
-    account_type = config.get("account_type") or "Seller"
-    if account_type not in ("Seller", "Vendor"):
-        raise ConfigError(f"'account_type' must be Seller or Vendor, got '{account_type}'.")
 
-    _require_text(config, "lwa_app_id", "LWA client id")
-    _require_text(config, "lwa_client_secret", "LWA client secret")
-    _require_text(config, "refresh_token", "refresh token")
-
-    start = parse_config_datetime(config.get("replication_start_date"), "replication_start_date")
-    end = parse_config_datetime(config.get("replication_end_date"), "replication_end_date")
+def _date_range(user: UserConfig, now: datetime) -> tuple:
+    try:
+        start = parse_config_datetime(user.replication_start_date, "replication_start_date")
+    except ValueError as error:
+        raise ConfigError(f"'replication_start_date' {error}.") from None
+    try:
+        end = parse_config_datetime(user.replication_end_date, "replication_end_date")
+    except ValueError as error:
+        raise ConfigError(f"'replication_end_date' {error}.") from None
     earliest = now - MAX_HISTORY
     if start is not None and start > now:
         raise ConfigError(f"'replication_start_date' {format_datetime(start)} is in the future: use a date in the past.")
@@ -140,37 +239,5 @@ def normalize_config(raw: Mapping[str, Any], known_report_names: Optional[Iterab
     if end is None or end > now:
         end = now
     if end <= start:
-        raise ConfigError(
-            f"'replication_end_date' {format_datetime(end)} must be after 'replication_start_date' {format_datetime(start)}."
-        )
-
-    period = config.get("period_in_days", 90)
-    if isinstance(period, bool) or not isinstance(period, int) or period < 1:
-        raise ConfigError(f"'period_in_days' must be a whole number of days, at least 1, got {period!r}.")
-    if period > MAX_HISTORY.days:
-        # No window can be longer than the history Amazon keeps; 4.6.4 accepted any number here.
-        config["period_in_days"] = MAX_HISTORY.days
-    step = str(config.get("financial_events_step", "180"))
-    if step not in FINANCIAL_EVENTS_STEPS:
-        raise ConfigError(f"'financial_events_step' must be one of {', '.join(sorted(FINANCIAL_EVENTS_STEPS, key=int))} (days), got {step!r}.")
-    _check_report_options(config.get("report_options_list"), known_report_names)
-
-    for key in ("api_url", "lwa_url"):
-        value = config.get(key)
-        if value not in (None, "") and (not isinstance(value, str) or not value.startswith(("http://", "https://"))):
-            raise ConfigError(f"'{key}' must be an http(s) URL, got '{value}'.")
-
-    region = BY_COUNTRY[region_code].region
-    config["_api_url"] = (config.get("api_url") or endpoint(region, environment)).rstrip("/")
-    config["_lwa_url"] = config.get("lwa_url") or LWA_TOKEN_URL
-    config["_region"] = region
-    config["_marketplace_ids"] = _marketplace_ids(config, region_code)
-    config["_start_date"] = format_datetime(start)
-    config["_end_date"] = format_datetime(end)
-    # Amazon refuses *Before parameters less than 2 minutes in the past.
-    config["_rest_end_date"] = format_datetime(min(end, now - timedelta(minutes=2, seconds=30)))
-    config["_financial_events_step_days"] = int(step)
-    config["_is_vendor"] = account_type == "Vendor"
-    # Keyed as Amazon writes it in finance events ("Amazon.de"), for the Jinja lookup in the manifest.
-    config["_marketplace_by_name"] = dict(BY_SITE_NAME)
-    return config
+        raise ConfigError(f"'replication_end_date' {format_datetime(end)} must be after 'replication_start_date' {format_datetime(start)}.")
+    return start, end

@@ -27,7 +27,7 @@ from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from jsonschema import Draft7Validator
 
-from .catalog.manifest import assemble_manifest
+from .catalog.manifest import assemble_manifest, spec_defaults
 from .catalog.reports import load_report_catalog
 from .check import check_connection
 from .config import normalize_config
@@ -73,7 +73,10 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
                 self.config_error = error
                 normalized = None  # the CDK must not build anything from a config that breaks the spec
         # The state is read below, once the manifest is resolved (state.py makes older formats readable).
-        super().__init__(catalog=catalog, config=normalized, state=None, source_config=manifest, **kwargs)
+        # Without a usable config (spec, or a config error about to be reported) the CDK still builds its
+        # concurrency setting: it gets the spec's defaults.
+        super().__init__(catalog=catalog, config=normalized if normalized is not None else spec_defaults(), state=None,
+                         source_config=manifest, **kwargs)
         self.context: Optional[SyncContext] = None
         # Streams whose saved state holds a value no version of the connector wrote: {name: value}.
         self.unreadable_state: Dict[str, Any] = {}

@@ -35,7 +35,6 @@ logger = logging.getLogger("airbyte.transport")
 
 CONNECT_TIMEOUT_SECONDS = 10.0
 READ_TIMEOUT_SECONDS = 120.0
-DEFAULT_WORKERS = 128
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class HttpSettings:
 
     connect_timeout: float = CONNECT_TIMEOUT_SECONDS
     read_timeout: float = READ_TIMEOUT_SECONDS
-    pool_size: int = DEFAULT_WORKERS
+    pool_size: int = 1
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "HttpSettings":
@@ -53,10 +52,7 @@ class HttpSettings:
         read_timeout = config.get("_read_timeout_seconds")
         if not isinstance(read_timeout, (int, float)) or isinstance(read_timeout, bool) or read_timeout <= 0:
             read_timeout = READ_TIMEOUT_SECONDS
-        workers = config.get("num_workers", DEFAULT_WORKERS)
-        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-            workers = DEFAULT_WORKERS
-        return cls(read_timeout=float(read_timeout), pool_size=workers)
+        return cls(read_timeout=float(read_timeout), pool_size=int(config["num_workers"]))
 
     @property
     def timeouts(self) -> Tuple[float, float]:

@@ -680,10 +680,11 @@ def test_snapshots_and_settlements_have_one_window():
 
 
 def test_vendor_configs_get_vendor_reports_and_seller_configs_seller_reports():
+    from source_amazon_seller_partner.catalog.manifest import spec_defaults
     from source_amazon_seller_partner.catalog.report_streams import report_stream_definitions
 
     specs = load_report_catalog()
-    groups = report_stream_definitions(specs, {})
+    groups = report_stream_definitions(specs, spec_defaults())
     by_condition = {group["condition"]: {s["name"] for s in group["streams"]} for group in groups}
     assert by_condition["{{ config.get('_is_vendor') }}"] == {s.name for s in specs if s.account_type == "vendor"}
     assert by_condition["{{ not config.get('_is_vendor') }}"] == {s.name for s in specs if s.account_type == "seller"}

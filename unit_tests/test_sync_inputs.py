@@ -13,7 +13,7 @@ from airbyte_cdk.models import AirbyteStateMessageSerializer, ConfiguredAirbyteC
 from airbyte_cdk.test.entrypoint_wrapper import read
 
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
-from unit_tests.mock_api import API, CA, LWA, US, config
+from unit_tests.mock_api import API, LWA, config
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 REPORTS = f"{API}/reports/2021-06-30/reports"
@@ -106,6 +106,17 @@ def test_an_unreadable_cursor_fails_its_stream_alone_naming_stream_and_value(api
     # the other stream ran: Orders was requested, the broken stream's report never
     assert [r for r in api.request_history if "/orders/v0/orders" in r.url]
     assert not [r for r in api.request_history if r.method == "POST" and r.url == REPORTS]
+
+
+def test_a_config_without_lookback_window_days_uses_the_documented_default_of_two_days(api):
+    from source_amazon_seller_partner.catalog.manifest import spec_defaults
+
+    assert spec_defaults()["lookback_window_days"] == 2  # what the spec documents
+    saved = NOW - timedelta(days=5)
+    cfg = config()
+    assert "lookback_window_days" not in cfg  # as the command line or PyAirbyte would pass it
+    run_read(cfg, ["Orders"], state=[state_of("Orders", {"LastUpdateDate": iso(saved)})])
+    assert first_window_start(api, "/orders/v0/orders", "LastUpdatedAfter") == saved - timedelta(days=2)
 
 
 # ----------------------------------------------------------------------------------------- catalog

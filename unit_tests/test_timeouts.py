@@ -16,6 +16,7 @@ from airbyte_cdk.sources.streams.http import http_client
 
 from source_amazon_seller_partner import auth
 from source_amazon_seller_partner.auth import LwaTokenProvider
+from source_amazon_seller_partner.config import normalize_config
 from source_amazon_seller_partner.rate_limits import SpApiRateLimits
 from source_amazon_seller_partner.reports.settings import JobSettings
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
@@ -190,9 +191,9 @@ def test_a_declarative_stream_stops_retrying_and_fails_alone(status, pauses, mon
 
 
 def test_report_polling_has_an_end():
-    default = JobSettings.from_config(mock_config())
+    default = JobSettings.from_config(normalize_config(mock_config()))
     assert 0 < default.wait_timeout_seconds <= 24 * 3600
     assert 0 < default.poll_max_seconds <= 300
-    assert JobSettings.from_config(mock_config(report_wait_timeout_minutes=2)).wait_timeout_seconds == 120
+    assert JobSettings.from_config(normalize_config(mock_config(report_wait_timeout_minutes=2))).wait_timeout_seconds == 120
     # that the wait really ends there: test_reports.py::test_a_report_still_in_progress_at_the_timeout_fails_the_window_as_transient
     # and integration_tests/test_faults.py ("report stuck past the timeout")

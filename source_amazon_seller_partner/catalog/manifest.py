@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 import yaml
 
@@ -19,6 +20,17 @@ GENERATED_MARK = "generated"
 @functools.lru_cache(maxsize=None)
 def _manifest_text() -> str:
     return MANIFEST_PATH.read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=None)
+def _spec_defaults() -> Tuple[Tuple[str, Any], ...]:
+    properties = yaml.safe_load(_manifest_text())["spec"]["connection_specification"]["properties"]
+    return tuple((key, prop["default"]) for key, prop in properties.items() if "default" in prop)
+
+
+def spec_defaults() -> Dict[str, Any]:
+    """The spec's default for every key that has one: the one place defaults are written."""
+    return copy.deepcopy(dict(_spec_defaults()))
 
 
 def assemble_manifest(config: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
@@ -39,7 +51,7 @@ def assemble_manifest(config: Optional[Mapping[str, Any]] = None) -> Dict[str, A
                     finance_event_stream_definitions() if entry == {GENERATED_MARK: "finance_event_streams"} else [entry]
                 )
             ]
-    manifest["streams"] = list(manifest["streams"]) + report_stream_definitions(catalog, config or {})
+    manifest["streams"] = list(manifest["streams"]) + report_stream_definitions(catalog, config or spec_defaults())
     report_name = manifest["spec"]["connection_specification"]["properties"]["report_options_list"]["items"]["properties"]["report_name"]
     report_name["enum"] = sorted({entry.report_type for entry in catalog})
     return manifest

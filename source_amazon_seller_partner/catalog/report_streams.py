@@ -18,8 +18,6 @@ from typing import Any, Dict, List, Mapping, Optional
 from ..reports.options import report_period
 from .reports import ReportStreamSpec
 
-DEFAULT_PERIOD_DAYS = 90
-
 _DAY_FORMAT = "%Y-%m-%dT00:00:00Z"
 # Windows and clamping per reportPeriod; QUARTER and YEAR are clamped to months (the CDK clamps to
 # DAY, WEEK or MONTH only), so start them on a quarter's or year's first month yourself.
@@ -60,7 +58,7 @@ def _incremental_sync(spec: ReportStreamSpec, config: Mapping[str, Any]) -> Dict
         }
     elif kind == "date_range":
         cursor["start_datetime"] = _start_datetime(spec.history_days)
-        days = int(config.get("period_in_days") or DEFAULT_PERIOD_DAYS)
+        days = int(config["period_in_days"])
         cursor["step"] = f"P{min(days, int(spec.max_days)) if spec.max_days else days}D"
     else:
         raise ValueError(f"Report stream {spec.name}: unknown window kind {kind!r}")

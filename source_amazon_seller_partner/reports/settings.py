@@ -28,12 +28,12 @@ class JobSettings:
         # Underscore keys are for tests (whole minutes are too coarse for them); users set the minutes.
         wait = config.get("_report_wait_timeout_seconds")
         if wait is None:
-            wait = 60.0 * float(config.get("report_wait_timeout_minutes", 60))
+            wait = 60.0 * float(config["report_wait_timeout_minutes"])
         wait = max(0.0, float(wait))
         return cls(
             wait_timeout_seconds=wait,
-            fatal_cooldown_seconds=max(0.0, float(config.get("report_fatal_retry_cooldown_seconds", 120))),
-            reuse_max_age=timedelta(minutes=max(0, int(config.get("report_reuse_max_age_minutes", 60)))),
+            fatal_cooldown_seconds=float(config["report_fatal_retry_cooldown_seconds"]),
+            reuse_max_age=timedelta(minutes=int(config["report_reuse_max_age_minutes"])),
             resume_horizon=min(LISTING_MAX_AGE, max(RESUME_HORIZON, timedelta(seconds=2 * wait))),
             poll_first_seconds=max(0.0, float(config.get("_report_poll_first_seconds", POLL_FIRST_SECONDS))),
             poll_max_seconds=max(0.0, float(config.get("_report_poll_max_seconds", POLL_MAX_SECONDS))),
