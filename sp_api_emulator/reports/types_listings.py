@@ -37,6 +37,8 @@ TYPES = [
              *(f"Progressive {kind} {n}:{'int' if kind == 'Lower Bound' else 'num'}"
                for n in range(1, 4) for kind in ("Lower Bound", "Price"))),
         encoding=_GZIP),
+    # Unverified against Amazon's page (its cancelled-listings list was not found in full): listing-id,
+    # open-date and fulfillment-channel follow the other listings layouts; 4.6.4's columns lack them.
     tsv("GET_MERCHANT_CANCELLED_LISTINGS_DATA", "snapshot", LISTINGS_DOC,
         cols("item-name", "item-description", "listing-id", "seller-sku", "price:num", "quantity:int",
              "open-date:localtz", "item-is-marketplace", "product-id-type", "item-note", "item-condition",
