@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional
 from ..models import Dataset, Report
 from ..timeutil import UTC, iso_offset
 from .definitions import Column
+from .documents import document_format
 from .formats import format_value
 from .json_writer import _records_schema, json_rows
 from .rows import row_contexts
@@ -25,6 +26,10 @@ from .xml_writer import _orders, browse_tree_nodes
 
 _DATE_KINDS = {"date", "mdy", "feedback", "posted"}
 _MONTH_KINDS = {"my", "ym"}
+
+
+def _text_meaning(value: Any, codec: str) -> Any:
+    return _as_written(value, codec) if isinstance(value, str) and not value.isascii() else value
 
 
 def meaning(value: Any, column: Column) -> Any:
@@ -46,15 +51,22 @@ def meaning(value: Any, column: Column) -> Any:
     return format_value(value, column) or None
 
 
+def _as_written(text: str, codec: str) -> Optional[str]:
+    """The text the document holds: a character its charset lacks is written as `?` (as documents.encode does)."""
+    return text.encode(codec, errors="replace").decode(codec) or None
+
+
 def _tsv(dataset: Dataset, report: Report) -> Dict[str, Any]:
     columns = report.definition.columns
+    codec = document_format(report.definition, report.request).codec
     text: List[List[Optional[str]]] = []
     values: List[List[Any]] = []
     for ctx in row_contexts(dataset, report.request):
         raw = [column_value(column, ctx) for column in columns]
-        text.append([format_value(v, c, ctx.market) or None for v, c in zip(raw, columns)])
-        values.append([meaning(v, c) for v, c in zip(raw, columns)])
-    return {"columns": [c.name for c in columns], "text": text, "values": values}
+        text.append([_as_written(format_value(v, c, ctx.market), codec) for v, c in zip(raw, columns)])
+        values.append([_text_meaning(meaning(v, c), codec) for v, c in zip(raw, columns)])
+    return {"columns": [c.name for c in columns], "documented": [c.documented for c in columns], "text": text,
+            "values": values}
 
 
 def _json(dataset: Dataset, report: Report) -> Dict[str, Any]:
@@ -86,7 +98,8 @@ def report_values(dataset: Dataset, report: Report) -> Dict[str, Any]:
     """The report's identity and its document's values (None for the large profile's generated files)."""
     definition, req = report.definition, report.request
     body: Dict[str, Any] = {"reportId": report.report_id, "reportType": req.report_type,
-                            "marketplaceIds": list(req.marketplace_ids), "format": definition.format}
+                            "marketplaceIds": list(req.marketplace_ids), "reportOptions": dict(req.options),
+                            "format": definition.format}
     if definition.format == "tsv":
         body.update(_tsv(dataset, report))
     elif definition.format == "json":

@@ -33,7 +33,7 @@ TYPES = [
     tsv("GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA", "date_range", SALES_DOC,
         cols("shipment-date:iso", "sku", "quantity:int", "currency", "item-promotion-discount:num",
              "item-promotion-id", "description", "promotion-rule-value", "amazon-order-id", "shipment-id",
-             "shipment-item-id"), history_days=730),
+             "shipment-item-id", unverified=("sku", "quantity")), history_days=730),
     tsv("GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA", "date_range", CONCESSIONS_DOC,
         cols("return-date:iso", "order-id", "sku", "asin", "fnsku", "product-name", "quantity:int",
              "fulfillment-center-id", "detailed-disposition", "reason", "status", "license-plate-number",
