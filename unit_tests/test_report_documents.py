@@ -122,22 +122,20 @@ def test_a_column_no_schema_knows_reaches_the_record_and_is_logged_once_per_stre
 
 
 @pytest.mark.parametrize("document", [{"salesAndTrafficByDate": []}, {"salesAndTrafficByAsin": None}, {"salesAndTrafficByAsin": {}}])
-def test_a_json_report_without_its_records_array_fails_the_window(mocker, document):
+def test_a_json_report_without_its_records_array_fails_the_window_but_an_empty_array_is_no_rows(mocker, document):
     stream = "GET_SALES_AND_TRAFFIC_REPORT_BY_ASIN"
+    done_report(mocker, [{"content": json.dumps({"salesAndTrafficByAsin": []}).encode()}])
+    job = retriever(make_sync(), stream)
+    assert list(job.read_records(schema_of(stream), window())) == [] and job.cursor.observed  # empty: the window completes
+
+    mocker.reset_mock()
+    mock_auth(mocker)
     done_report(mocker, [{"content": gzip.compress(json.dumps(document).encode())}], compression="GZIP")
     job = retriever(make_sync(), stream)
     with pytest.raises(AirbyteTracedException) as failure:
         list(job.read_records(schema_of(stream), window()))
     assert "GET_SALES_AND_TRAFFIC_REPORT" in failure.value.message and "salesAndTrafficByAsin" in failure.value.message
     assert job.cursor.observed == []  # the state does not move past the window
-
-
-def test_an_empty_records_array_is_an_empty_window(mocker):
-    stream = "GET_SALES_AND_TRAFFIC_REPORT_BY_ASIN"
-    done_report(mocker, [{"content": json.dumps({"salesAndTrafficByAsin": []}).encode()}])
-    job = retriever(make_sync(), stream)
-    assert list(job.read_records(schema_of(stream), window())) == []
-    assert job.cursor.observed
 
 
 # ----------------------------------------------------------------------------------- downloads
@@ -232,21 +230,14 @@ def test_selecting_a_withheld_stream_says_which_option_enables_it():
 
 
 @pytest.mark.parametrize("marketplace, currency", [(US, "USD"), (DE, "EUR")])
-def test_vendor_real_time_sales_gets_the_marketplaces_currency(mocker, marketplace, currency):
+def test_vendor_real_time_sales_gets_the_marketplaces_currency_unless_the_user_sets_one(mocker, marketplace, currency):
     stream = "GET_VENDOR_REAL_TIME_SALES_REPORT"
     mock_listing(mocker)
     mocker.post(REPORTS, status_code=202, json={"reportId": "R1"})
     mock_report(mocker, "R1", [{"processingStatus": "CANCELLED"}])
-    config = make_sync(account_type="Vendor", region="DE" if marketplace == DE else "US")
-    read(config, stream, window("2026-10-01T00:00:00Z", "2026-10-01T23:59:59Z", marketplace))
-    assert created_reports(mocker)[0]["reportOptions"] == {"currencyCode": currency}
-
-
-def test_a_users_currency_code_wins(mocker):
-    stream = "GET_VENDOR_REAL_TIME_SALES_REPORT"
-    mock_listing(mocker)
-    mocker.post(REPORTS, status_code=202, json={"reportId": "R1"})
-    mock_report(mocker, "R1", [{"processingStatus": "CANCELLED"}])
+    region = "DE" if marketplace == DE else "US"
+    day = window("2026-10-01T00:00:00Z", "2026-10-01T23:59:59Z", marketplace)
+    read(make_sync(account_type="Vendor", region=region), stream, day)
     options = [{"stream_name": stream, "report_name": stream, "options_list": [{"option_name": "currencyCode", "option_value": "CAD"}]}]
-    read(make_sync(account_type="Vendor", report_options_list=options), stream, window("2026-10-01T00:00:00Z", "2026-10-01T23:59:59Z"))
-    assert created_reports(mocker)[0]["reportOptions"] == {"currencyCode": "CAD"}
+    read(make_sync(account_type="Vendor", region=region, report_options_list=options), stream, day)
+    assert [body["reportOptions"] for body in created_reports(mocker)] == [{"currencyCode": currency}, {"currencyCode": "CAD"}]
