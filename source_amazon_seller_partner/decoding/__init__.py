@@ -14,7 +14,8 @@ the marketplace's charset elsewhere (charset.py, text.py). An undecodable byte i
 logged with its line, never a failed document.
 
 Every function reads the document once, front to back, in fixed-size chunks, so memory does not
-grow with the document. Nothing here keeps mutable state shared between calls (the only shared
+grow with the document (a JSON report that yielded no records is read a second time, to tell an empty
+array from a missing one). Nothing here keeps mutable state shared between calls (the only shared
 object is the per-stream caster's "already warned" set, guarded by a lock), so streams running in
 different threads can decode at the same time. A damaged document raises a subclass of
 ``DocumentError`` (errors.py); records yielded before the error are valid.
