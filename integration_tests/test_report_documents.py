@@ -4,7 +4,7 @@ fails its window without moving the state, and refused or throttled downloads ar
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from integration_tests.test_report_streams import (
     ORDERS_TSV,

@@ -14,7 +14,6 @@ import requests_mock
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_amazon_seller_partner.reports import documents as documents_module
-from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 from unit_tests.test_reports import (
     DOCUMENTS,
     REPORTS,
