@@ -58,7 +58,9 @@ def running_emulator_config(emu, **overrides) -> dict:
 
 
 def options_required_by_amazon() -> list:
-    """Report options Amazon requires for a few reports and that have no sensible default."""
+    """Report options Amazon requires for two reports and that have no sensible default (without them
+    discover does not offer those streams); the vendor real-time sales report's currencyCode defaults
+    from the marketplace, so it is left out here."""
 
     def entry(stream: str, report: str, **options: str) -> dict:
         return {"stream_name": stream, "report_name": report, "options_list": [{"option_name": k, "option_value": v} for k, v in options.items()]}
@@ -66,7 +68,6 @@ def options_required_by_amazon() -> list:
     return [
         entry("GET_BRAND_ANALYTICS_SEARCH_QUERY_PERFORMANCE_REPORT", "GET_BRAND_ANALYTICS_SEARCH_QUERY_PERFORMANCE_REPORT", reportPeriod="WEEK", asin="B000000001"),
         entry("GET_MARKETPLACE_ASIN_PAGE_VIEW_METRICS", "GET_MARKETPLACE_ASIN_PAGE_VIEW_METRICS", productType="HOME"),
-        entry("GET_VENDOR_REAL_TIME_SALES_REPORT", "GET_VENDOR_REAL_TIME_SALES_REPORT", currencyCode="USD"),
     ]
 
 

@@ -228,7 +228,8 @@ class Connector:
         self.mode = mode
         self._runs = 0
 
-    def _files(self, config: Optional[Mapping[str, Any]], streams: Optional[Iterable[str]], state: Optional[Sequence[Mapping[str, Any]]]) -> Tuple[Path, List[str]]:
+    def _files(self, config: Optional[Mapping[str, Any]], streams: Optional[Iterable[str]], state: Optional[Sequence[Mapping[str, Any]]],
+               catalog: Optional[Mapping[str, Any]] = None) -> Tuple[Path, List[str]]:
         self._runs += 1
         folder = self.workdir / f"run{self._runs:03d}"
         folder.mkdir(parents=True)
@@ -236,8 +237,8 @@ class Connector:
         if config is not None:
             (folder / "config.json").write_text(json.dumps(config))
             args += ["--config", str(folder / "config.json")]
-        if streams is not None:
-            (folder / "catalog.json").write_text(json.dumps(catalog_for(streams)))
+        if streams is not None or catalog is not None:
+            (folder / "catalog.json").write_text(json.dumps(catalog if catalog is not None else catalog_for(streams or [])))
             args += ["--catalog", str(folder / "catalog.json")]
         if state is not None:
             (folder / "state.json").write_text(json.dumps(list(state)))
@@ -245,14 +246,16 @@ class Connector:
         return folder, args
 
     def start(self, command: str, config: Optional[Mapping[str, Any]] = None, streams: Optional[Iterable[str]] = None,
-              state: Optional[Sequence[Mapping[str, Any]]] = None, flags: Sequence[str] = ()) -> Tuple[Launched, List[str]]:
-        folder, args = self._files(config, streams, state)
+              state: Optional[Sequence[Mapping[str, Any]]] = None, flags: Sequence[str] = (),
+              catalog: Optional[Mapping[str, Any]] = None) -> Tuple[Launched, List[str]]:
+        folder, args = self._files(config, streams, state, catalog)
         argv = [command, *flags, *args]
         return Launched(argv, folder, self.mode), argv
 
     def run(self, command: str, config: Optional[Mapping[str, Any]] = None, streams: Optional[Iterable[str]] = None,
-            state: Optional[Sequence[Mapping[str, Any]]] = None, timeout: float = 120.0, flags: Sequence[str] = ()) -> ConnectorRun:
-        launched, argv = self.start(command, config, streams, state, flags)
+            state: Optional[Sequence[Mapping[str, Any]]] = None, timeout: float = 120.0, flags: Sequence[str] = (),
+            catalog: Optional[Mapping[str, Any]] = None) -> ConnectorRun:
+        launched, argv = self.start(command, config, streams, state, flags, catalog)
         exit_code = launched.wait(timeout)
         if exit_code is None:
             launched.kill()

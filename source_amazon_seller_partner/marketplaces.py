@@ -24,34 +24,39 @@ class Marketplace:
     marketplace_id: str
     region: str
     domain: str
+    currency: str
     # Charset Amazon uses for this marketplace's flat-file reports when Content-Type names none.
     default_charset: str = "cp1252"
+    # How the seller feedback report writes its dates here (strptime; one or two digits per field).
+    # Public record: the per-marketplace map of Airbyte's published connector 4.6.4, whose users'
+    # files it parses: D/M/YY unless listed otherwise.
+    short_date: str = "%d/%m/%y"
 
 
 _MARKETPLACES: List[Marketplace] = [
-    Marketplace("CA", "A2EUQ1WTGCTBG2", "NA", "amazon.ca"),
-    Marketplace("US", "ATVPDKIKX0DER", "NA", "amazon.com"),
-    Marketplace("MX", "A1AM78C64UM0Y8", "NA", "amazon.com.mx"),
-    Marketplace("BR", "A2Q3Y263D00KWC", "NA", "amazon.com.br"),
-    Marketplace("IE", "A28R8C7NBKEWEA", "EU", "amazon.ie"),
-    Marketplace("ES", "A1RKKUPIHCS9HS", "EU", "amazon.es"),
-    Marketplace("UK", "A1F83G8C2ARO7P", "EU", "amazon.co.uk"),
-    Marketplace("FR", "A13V1IB3VIYZZH", "EU", "amazon.fr"),
-    Marketplace("BE", "AMEN7PMS3EDWL", "EU", "amazon.com.be"),
-    Marketplace("NL", "A1805IZSGTT6HS", "EU", "amazon.nl"),
-    Marketplace("DE", "A1PA6795UKMFR9", "EU", "amazon.de"),
-    Marketplace("IT", "APJ6JRA9NG5V4", "EU", "amazon.it"),
-    Marketplace("SE", "A2NODRKZP88ZB9", "EU", "amazon.se"),
-    Marketplace("ZA", "AE08WJ6YKNBMC", "EU", "amazon.co.za"),
-    Marketplace("PL", "A1C3SOZRARQ6R3", "EU", "amazon.pl"),
-    Marketplace("EG", "ARBP9OOSHTCHU", "EU", "amazon.eg"),
-    Marketplace("TR", "A33AVAJ2PDY3EV", "EU", "amazon.com.tr"),
-    Marketplace("SA", "A17E79C6D8DWNP", "EU", "amazon.sa"),
-    Marketplace("AE", "A2VIGQ35RCS4UG", "EU", "amazon.ae"),
-    Marketplace("IN", "A21TJRUUN4KGV", "EU", "amazon.in"),
-    Marketplace("SG", "A19VAU5U5O7RUS", "FE", "amazon.sg"),
-    Marketplace("AU", "A39IBJ37TRP1C6", "FE", "amazon.com.au"),
-    Marketplace("JP", "A1VC38T7YXB528", "FE", "amazon.co.jp", default_charset="shift_jis"),
+    Marketplace("CA", "A2EUQ1WTGCTBG2", "NA", "amazon.ca", "CAD"),
+    Marketplace("US", "ATVPDKIKX0DER", "NA", "amazon.com", "USD", short_date="%m/%d/%y"),
+    Marketplace("MX", "A1AM78C64UM0Y8", "NA", "amazon.com.mx", "MXN"),
+    Marketplace("BR", "A2Q3Y263D00KWC", "NA", "amazon.com.br", "BRL"),
+    Marketplace("IE", "A28R8C7NBKEWEA", "EU", "amazon.ie", "EUR"),
+    Marketplace("ES", "A1RKKUPIHCS9HS", "EU", "amazon.es", "EUR"),
+    Marketplace("UK", "A1F83G8C2ARO7P", "EU", "amazon.co.uk", "GBP"),
+    Marketplace("FR", "A13V1IB3VIYZZH", "EU", "amazon.fr", "EUR"),
+    Marketplace("BE", "AMEN7PMS3EDWL", "EU", "amazon.com.be", "EUR"),
+    Marketplace("NL", "A1805IZSGTT6HS", "EU", "amazon.nl", "EUR"),
+    Marketplace("DE", "A1PA6795UKMFR9", "EU", "amazon.de", "EUR", short_date="%d.%m.%y"),
+    Marketplace("IT", "APJ6JRA9NG5V4", "EU", "amazon.it", "EUR"),
+    Marketplace("SE", "A2NODRKZP88ZB9", "EU", "amazon.se", "SEK", short_date="%Y-%m-%d"),
+    Marketplace("ZA", "AE08WJ6YKNBMC", "EU", "amazon.co.za", "ZAR"),
+    Marketplace("PL", "A1C3SOZRARQ6R3", "EU", "amazon.pl", "PLN"),
+    Marketplace("EG", "ARBP9OOSHTCHU", "EU", "amazon.eg", "EGP"),
+    Marketplace("TR", "A33AVAJ2PDY3EV", "EU", "amazon.com.tr", "TRY"),
+    Marketplace("SA", "A17E79C6D8DWNP", "EU", "amazon.sa", "SAR"),
+    Marketplace("AE", "A2VIGQ35RCS4UG", "EU", "amazon.ae", "AED"),
+    Marketplace("IN", "A21TJRUUN4KGV", "EU", "amazon.in", "INR"),
+    Marketplace("SG", "A19VAU5U5O7RUS", "FE", "amazon.sg", "SGD"),
+    Marketplace("AU", "A39IBJ37TRP1C6", "FE", "amazon.com.au", "AUD"),
+    Marketplace("JP", "A1VC38T7YXB528", "FE", "amazon.co.jp", "JPY", default_charset="shift_jis", short_date="%y/%m/%d"),
 ]
 
 BY_COUNTRY: Dict[str, Marketplace] = {m.country_code: m for m in _MARKETPLACES}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Dict, Iterator, List, Mapping, Optional
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
@@ -34,6 +34,7 @@ from .config import normalize_config
 from .context import SyncContext
 from .errors import ConfigError
 from .factory import SpApiComponentFactory
+from .reports.options import missing_required_options
 from .reports.redaction import install_presigned_url_redactor
 from .state import StreamCursor, prepare_state
 
@@ -182,13 +183,13 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
         if unknown and len(unknown) == len(catalog.streams):
             raise ConfigError(
                 f"None of the selected streams exists for this config: {', '.join(unknown)}. "
-                + _which_streams_exist(self._config)
+                + _which_streams_exist(self._config, unknown)
             )
         if unknown:
             self.logger.warning(
                 "Skipping selected streams this source does not have for this config: %s. %s",
                 ", ".join(unknown),
-                _which_streams_exist(self._config),
+                _which_streams_exist(self._config, unknown),
             )
         kept = [s for s in catalog.streams if s.stream.name in available and s.stream.name not in self.unreadable_state]
         return ConfiguredAirbyteCatalog(streams=kept)
@@ -204,9 +205,15 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
 _CDK_COMBINED_FAILURE = "Concurrent read failure"
 
 
-def _which_streams_exist(config: Mapping[str, Any]) -> str:
+def _which_streams_exist(config: Mapping[str, Any], names: Sequence[str] = ()) -> str:
     account = "Vendor" if config.get("_is_vendor") else "Seller"
-    return f"With account_type {account} the streams are those `discover` lists (check the names and the account type)."
+    withheld = [
+        f"{spec.name} needs the report option{'s' if len(missing) > 1 else ''} {', '.join(missing)} in report_options_list"
+        for spec in load_report_catalog()
+        if spec.name in names and (missing := missing_required_options(spec, config))
+    ]
+    hint = f" {'; '.join(withheld)}." if withheld else ""
+    return f"With account_type {account} the streams are those `discover` lists (check the names and the account type).{hint}"
 
 
 def _unreadable_state_message(name: str, value: Any) -> str:

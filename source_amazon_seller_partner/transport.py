@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 from dataclasses import InitVar, dataclass
 from typing import Any, Mapping, Optional, Tuple
@@ -222,15 +223,42 @@ class DocumentHost:
             # requests puts the URL in its messages; a presigned URL is a credential.
             raise DownloadError(f"report document download failed ({type(error).__name__})") from None
         if response.status_code >= 400:
+            code = _s3_error_code(response)
+            retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
             response.close()
-            raise DownloadError(f"report document download failed (HTTP {response.status_code})", response.status_code)
+            detail = f"HTTP {response.status_code}" + (f" {code}" if code else (" with no body" if code == "" else ""))
+            raise DownloadError(f"report document download failed ({detail})", response.status_code, retry_after)
         return response
 
 
 class DownloadError(Exception):
-    def __init__(self, message: str, status: Optional[int] = None) -> None:
+    def __init__(self, message: str, status: Optional[int] = None, retry_after: Optional[float] = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
+
+
+_S3_CODE = re.compile(rb"<Code>([A-Za-z]{1,64})</Code>")
+
+
+def _s3_error_code(response: requests.Response) -> Optional[str]:
+    """S3's error code (`AccessDenied`, `SlowDown`...), "" for an empty body, None otherwise. Only the
+    code is read out: S3 error bodies can echo the signature, which is part of the credential."""
+    try:
+        head = response.raw.read(2048, decode_content=True) or b""
+    except Exception:  # the body is only a hint; the status decides
+        return None
+    if not head.strip():
+        return ""
+    match = _S3_CODE.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _retry_after_seconds(value: Optional[str]) -> Optional[float]:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None  # an HTTP date: the growing backoff applies
 
 
 def pause(seconds: float) -> None:

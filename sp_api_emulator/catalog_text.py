@@ -83,8 +83,9 @@ WAREHOUSES: Dict[str, Tuple[str, str, str, str]] = {
 }
 
 REVIEW_COMMENTS = {
-    "en": ["Arrived early, great quality.", "Exactly as described – thanks!", "Box was damaged but item fine."],
-    "de": ["Schnelle Lieferung, tolle Qualität.", "Größe passt, gerne wieder.", "Verpackung beschädigt, Ware OK."],
+    # A comment typed on two lines keeps its carriage return in the report (see reports/formats.py).
+    "en": ["Arrived early.\rGreat quality.", "Exactly as described – thanks!", "Box was damaged but item fine."],
+    "de": ["Schnelle Lieferung.\rTolle Qualität.", "Größe passt, gerne wieder.", "Verpackung beschädigt, Ware OK."],
     "fr": ["Très bon produit, livraison rapide.", "Conforme à la description, merci !", "Emballage abîmé."],
     "ja": ["迅速な発送ありがとうございました。", "商品は説明通りでした。", "梱包が少し傷んでいました。"],
 }

@@ -95,9 +95,12 @@ class Emulator:
         if injected is not None:
             self.stats.fault(operation, str(injected))
             self.stats.record(operation, injected, injected=True)
+            if injected == 403:  # a bare 403: no body at all (Amazon's edge and S3 both answer so at times)
+                return self._finish(Response(403, None), request_id)
             error = INJECTED_ERRORS[injected]()
             if operation == "downloadReportDocument":
-                return self._finish(s3_error(injected, "SlowDown" if injected == 503 else "InternalError",
+                # S3's codes: SlowDown (503, and what a throttled client is told), InternalError (500)
+                return self._finish(s3_error(injected, "InternalError" if injected == 500 else "SlowDown",
                                              error.message), request_id)
             return self._finish(Response.json(error.status, error.body()), request_id)
         delay = self.faults.delay(operation)

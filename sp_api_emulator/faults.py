@@ -1,12 +1,17 @@
 """Fault injection: parse a readable spec and decide, with a seeded RNG, which requests misbehave.
 
 Spec: clauses separated by `;` (whitespace ignored):
-  OP:KIND=P[,KIND=P...]   KIND in 429, 500, 503, drop; P a probability 0..1; OP an operation name
+  OP:KIND=P[,KIND=P...]   KIND in 403, 429, 500, 503, drop; P a probability 0..1; OP an operation name
                           (getOrders, downloadReportDocument, ...) or `*` for every operation but the
                           LWA token endpoint (name it `lwaToken` to target it). A named operation
                           overrides `*` for the same KIND.
   drop=P                  same as `*:drop=P`: the connection closes mid-body.
+                          (403 is a bare 403: no body, as Amazon's edge and S3 answer now and then)
   truncate_gzip=P         a gzip report document is cut short (the HTTP body completes; gzip is corrupt).
+  bad_byte=T[,T..]        flat-file documents of these types carry a 0x81 byte (undefined in Cp1252,
+                          invalid in UTF-8) in their second data row.
+  bom=T[,T..]             flat-file documents of these types start with a UTF-8 BOM whatever their charset.
+  null_records=T[,T..]    JSON documents of these types have `null` where their records arrays belong.
   token_expiry=N          access tokens issued from now on expire after N real seconds.
   report_fatal=T[,T..]    reports of these types end FATAL (`*` = all types).
   report_cancel=T[,T..]   ... end CANCELLED.
@@ -23,7 +28,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Optional
 
-ERROR_KINDS = ("429", "500", "503")
+ERROR_KINDS = ("403", "429", "500", "503")
 CONNECTION_KINDS = ("drop",)
 LWA_OPERATION = "lwaToken"
 
@@ -40,6 +45,9 @@ class FaultPlan:
     report_fatal: FrozenSet[str] = frozenset()
     report_cancel: FrozenSet[str] = frozenset()
     report_stuck: FrozenSet[str] = frozenset()
+    bad_byte: FrozenSet[str] = frozenset()
+    bom: FrozenSet[str] = frozenset()
+    null_records: FrozenSet[str] = frozenset()
     slow: Dict[str, float] = field(default_factory=dict)
     seed: Optional[int] = None
     spec: str = ""
@@ -58,6 +66,11 @@ class FaultPlan:
         if operation == LWA_OPERATION:
             return 0.0
         return self.slow.get("*", 0.0)
+
+    def document_quirk(self, quirk: str, report_type: str) -> bool:
+        """Whether documents of this type get the quirk (bad_byte, bom, null_records)."""
+        types = getattr(self, quirk)
+        return report_type in types or "*" in types
 
     def report_fate(self, report_type: str) -> Optional[str]:
         """FATAL / CANCELLED / STUCK when a fault names this report type."""
@@ -125,6 +138,8 @@ def parse_fault_spec(spec: Optional[str]) -> FaultPlan:
             plan.report_cancel = _types(rest)
         elif head == "report_stuck":
             plan.report_stuck = _types(rest)
+        elif head in ("bad_byte", "bom", "null_records"):
+            setattr(plan, head, _types(rest))
         elif head == "slow":
             for pair in rest.split(","):
                 operation, colon, seconds = pair.rpartition(":")
@@ -164,7 +179,7 @@ class FaultInjector:
             return self._rng.random() < probability
 
     def error_status(self, operation: str) -> Optional[int]:
-        """An injected HTTP status (429/500/503) for this request, or None."""
+        """An injected HTTP status (403/429/500/503) for this request, or None."""
         plan = self.plan
         for kind in ERROR_KINDS:
             if self._draw(plan.probability(operation, kind)):

@@ -19,7 +19,7 @@ from .exceptions import InternalFailure
 from .http_types import Response
 from .timeutil import utcnow
 from .timing import Timing
-from .truth import truth
+from .truth import report_truth, truth
 
 log = logging.getLogger("sp_api_emulator")
 
@@ -171,6 +171,9 @@ class RunningEmulator:
 
     def truth(self, **params: Any) -> Dict[str, Any]:
         return truth(self.emulator, **params)
+
+    def report_truth(self, **params: Any) -> Dict[str, Any]:
+        return report_truth(self.emulator, **params)
 
     def set_faults(self, spec: Optional[str]) -> None:
         self.emulator.faults.set_spec(spec)

@@ -68,3 +68,16 @@ def truth(emu, account: str = "seller", marketplaceId: Optional[str] = None, sta
                                 end_at.replace(microsecond=0), dict(definition.default_options))
         result["reports"][report_type] = emu.reports.row_count(request)
     return result
+
+
+def report_truth(emu, account: str = "seller", reportTypes: Optional[Iterable[str]] = None) -> Dict[str, Any]:
+    """Every DONE report of the account (requested or made by Amazon) with the values its document holds
+    (reports/truth_values.py): what a correct client delivers, value by value."""
+    from .reports.truth_values import report_values
+
+    if account not in ("seller", "vendor"):
+        raise InvalidInput("account must be seller or vendor.")
+    wanted = list(reportTypes or [])
+    epoch = emu.dataset.built_at - timedelta(days=3650)
+    reports = emu.reports.listing(account, wanted, ["DONE"], [], epoch, utcnow() + timedelta(days=1))
+    return {"account": account, "reports": [report_values(emu.dataset, report) for report in reports]}

@@ -36,6 +36,7 @@ ROUTES: List[Route] = [
     _route("GET", "/_emulator/stats", admin.stats, "adminStats", kind="admin"),
     _route("POST", "/_emulator/stats/reset", admin.reset_stats, "adminResetStats", kind="admin"),
     _route("GET", "/_emulator/truth", admin.truth, "adminTruth", kind="admin"),
+    _route("GET", "/_emulator/truth/reports", admin.report_truth, "adminReportTruth", kind="admin"),
     _route("POST", "/_emulator/faults", admin.set_faults, "adminFaults", kind="admin"),
     _route("GET", "/_emulator/faults", admin.get_faults, "adminFaults", kind="admin"),
     _route("POST", "/_emulator/mutate", admin.mutate, "adminMutate", kind="admin"),

@@ -50,8 +50,21 @@ class StreamRow:
     role: str
 
 
+def _options_that_enable_every_stream() -> List[Dict[str, Any]]:
+    """Placeholder values for the report options some streams need before discover offers them (the
+    table lists every stream and says which option each one needs)."""
+    from source_amazon_seller_partner.catalog.reports import load_report_catalog
+
+    return [
+        {"stream_name": spec.name, "report_name": spec.report_type,
+         "options_list": [{"option_name": option, "option_value": "documented"} for option in spec.required_options]}
+        for spec in load_report_catalog() if spec.required_options
+    ]
+
+
 def _config(account_type: str) -> Dict[str, Any]:
     return {
+        "report_options_list": _options_that_enable_every_stream(),
         "aws_environment": "PRODUCTION",
         "region": "US",
         "account_type": account_type,
@@ -140,6 +153,9 @@ def build_rows(discovered_by_account: Optional[Mapping[str, Tuple[Any, Any]]] = 
             spec = reports[name]
             shown_type = "" if spec.report_type == name else f" {spec.report_type}"
             source_text = f"report{shown_type} ({spec.format.upper()}, {spec.window_kind.replace('_', ' ')})"
+            if spec.required_options:
+                needed = ", ".join(f"`{option}`" for option in spec.required_options)
+                source_text += f"; offered when report_options_list sets {needed}"
             role = spec.role
         else:
             source_text, role = rest.get(name, ("", ""))

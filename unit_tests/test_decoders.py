@@ -14,6 +14,7 @@ import requests
 
 from source_amazon_seller_partner.decoding import (
     MalformedDocumentError,
+    MissingRecordsError,
     TruncatedDocumentError,
     UnknownCharsetError,
     charset_from_content_type,
@@ -141,9 +142,60 @@ def test_iso_8859_1():
     assert tsv_records(data, charset=charset) == [{"name": "José", "city": "Köln"}]
 
 
-def test_bytes_invalid_in_the_charset_raise_a_document_error():
-    with pytest.raises(MalformedDocumentError, match="utf-8"):
-        tsv_records(b"a\n\xff\xfe\n", charset="utf-8")
+def test_a_byte_invalid_in_the_charset_is_replaced_and_logged_with_the_report_and_its_line(caplog):
+    lines = open_text_stream(TrickleStream(b"a\tb\nok\t1\n\xff\xfe\t2\nok\t3\n"), compressed=False, charset="utf-8",
+                             source="the document of report X (id 42)")
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        records = list(iter_tsv_records(lines))
+    assert records == [{"a": "ok", "b": "1"}, {"a": "\ufffd\ufffd", "b": "2"}, {"a": "ok", "b": "3"}]
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert "report X (id 42)" in warning and "line 3" in warning and "utf-8" in warning
+
+
+def test_cp1252s_unmapped_0x81_is_replaced_not_fatal(caplog):
+    data = b"title\tprice\nCaf\xe9\t5 \x80\nBad \x81 byte\t1\n"
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("cp1252")
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        records = tsv_records(data, charset="cp1252")
+    assert records == [{"title": "Café", "price": "5 €"}, {"title": "Bad \ufffd byte", "price": "1"}]
+    assert "line 3" in caplog.records[0].getMessage()
+
+
+def test_a_utf8_bom_before_cp1252_text_reads_the_text_as_cp1252():
+    data = b"\xef\xbb\xbfsku\ttitle\nA1\tCaf\xe9 5\x80\nA2\tplain\n"
+    assert tsv_records(data, charset="cp1252") == [{"sku": "A1", "title": "Café 5€"}, {"sku": "A2", "title": "plain"}]
+
+
+@pytest.mark.parametrize("marketplace_charset", ["cp1252", "cp932"])
+def test_without_a_declared_charset_utf8_text_is_utf8(marketplace_charset):
+    data = "sku\ttitle\nA1\tCafé 5€\nA2\t日本語\n".encode("utf-8")
+    lines = open_text_stream(TrickleStream(data), compressed=None, charset=marketplace_charset, declared=False)
+    assert list(iter_tsv_records(lines)) == [{"sku": "A1", "title": "Café 5€"}, {"sku": "A2", "title": "日本語"}]
+
+
+@pytest.mark.parametrize("charset, text", [("cp1252", "Café 5€ – Straße"), ("cp932", "日本語の商品名 ①")])
+def test_without_a_declared_charset_other_text_is_the_marketplaces_charset(charset, text):
+    data = ("sku\ttitle\nA1\tplain\nA2\t" + text + "\n").encode(charset)
+    lines = open_text_stream(TrickleStream(data), compressed=None, charset=charset, declared=False)
+    assert list(iter_tsv_records(lines)) == [{"sku": "A1", "title": "plain"}, {"sku": "A2", "title": text}]
+
+
+def test_a_bare_carriage_return_inside_a_field_is_data_not_a_row_end():
+    rows = [f"ORDER-{n}\tline one\rline two {n}\t{n}" for n in range(24)]
+    data = ("id\tcomment\tn\r\n" + "\r\n".join(rows) + "\r\n").encode("cp1252")
+    records = tsv_records(data)
+    assert len(records) == 24
+    assert records[5] == {"id": "ORDER-5", "comment": "line one\rline two 5", "n": "5"}
+
+
+def test_localised_header_names_are_replaced_by_position():
+    data = "Datum\tBewertung\tKommentare\tNeu\n1.2.24\t5\tgut\tx\n".encode("utf-8")
+    seen = []
+    lines = open_text_stream(TrickleStream(data), compressed=None, charset="utf-8")
+    records = list(iter_tsv_records(lines, header_names=["date", "rating", "comments"], on_header=seen.append))
+    assert records == [{"date": "1.2.24", "rating": "5", "comments": "gut", "Neu": "x"}]
+    assert seen == [["date", "rating", "comments", "Neu"]]
 
 
 @pytest.mark.parametrize("data", [b"", b"\n\n", b"\xef\xbb\xbf", gzip.compress(b"")])
@@ -285,10 +337,21 @@ def test_json_nested_path_streams_items_with_native_numbers():
     assert type(first["amount"]["amount"]) is float and type(second["rate"]) is float
 
 
-def test_json_top_level_array_gzip_and_missing_path():
+def test_json_top_level_array_gzip():
     document = gzip.compress(b'[{"a": 1}, {"a": 2.5}]')
     assert list(iter_json_records(TrickleStream(document), [], compressed=None)) == [{"a": 1}, {"a": 2.5}]
-    assert list(iter_json_records(TrickleStream(SALES_DOCUMENT), ["nope"], compressed=False)) == []
+
+
+@pytest.mark.parametrize(
+    "document, what",
+    [(SALES_DOCUMENT, "is missing"), (b'{"nope": null}', "is null"), (b'{"nope": {"a": [1]}}', "holds an object, not an array"),
+     (b'{"nope": "x"}', "holds a string, not an array")],
+)
+def test_json_records_path_missing_null_or_not_an_array_is_an_error(document, what):
+    assert list(iter_json_records(io.BytesIO(b'{"nope": []}'), ["nope"], compressed=None)) == []  # empty is fine
+    for raw in (io.BytesIO(document), io.BytesIO(gzip.compress(document))):
+        with pytest.raises(MissingRecordsError, match=f"`nope` {what}"):
+            list(iter_json_records(raw, ["nope"], compressed=None))
 
 
 def test_json_metadata_value():
@@ -479,6 +542,38 @@ def test_caster_keeps_unparseable_values_and_warns_once_per_column(column, raw, 
     assert raw not in warnings[0].getMessage() or raw in column  # values can be personal data
 
 
+def test_caster_logs_each_column_the_schema_does_not_know_once(caplog):
+    cast = make_caster(SCHEMA, stream="GET_X")
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        cast.check_header(["sku", "store", "quantity"])
+        cast.check_header(["sku", "store", "quantity", "new-one"])
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2
+    assert "GET_X" in messages[0] and "'store'" in messages[0] and "'new-one'" in messages[1]
+    assert cast({"store": "Amazon.fr", "quantity": "2"}) == {"store": "Amazon.fr", "quantity": 2}
+
+
+@pytest.mark.parametrize(
+    "fmt, marketplace, raw, expected",
+    [
+        ("us_date", None, "11/21/2023", "2023-11-21"), ("us_date", None, "09/13/2026", "2026-09-13"),
+        ("us_date", None, "11/2023", "2023-11-01"), ("us_date", None, "13/01/2023", None),
+        ("marketplace_short_date", "ATVPDKIKX0DER", "1/13/17", "2017-01-13"),
+        ("marketplace_short_date", "ATVPDKIKX0DER", "11/15/26", "2026-11-15"),
+        ("marketplace_short_date", "A1PA6795UKMFR9", "13.1.17", "2017-01-13"),
+        ("marketplace_short_date", "A1F83G8C2ARO7P", "13/1/17", "2017-01-13"),
+        ("marketplace_short_date", "A13V1IB3VIYZZH", "13/12/17", "2017-12-13"),
+        ("marketplace_short_date", "A1VC38T7YXB528", "17/1/13", "2017-01-13"),
+        ("marketplace_short_date", "A2NODRKZP88ZB9", "2017-01-13", "2017-01-13"),
+        ("marketplace_short_date", "A1PA6795UKMFR9", "1/13/17", None),
+    ],
+)
+def test_column_formats_read_ambiguous_dates_per_report_and_marketplace(fmt, marketplace, raw, expected):
+    schema = {"properties": {"d": {"type": ["null", "string"], "format": "date"}}}
+    cast = make_caster(schema, {"d": fmt})
+    assert cast({"d": raw}, marketplace)["d"] == (expected or raw)
+
+
 def test_caster_is_safe_to_share_between_threads():
     cast = make_caster(SCHEMA)
     failures = []
@@ -506,6 +601,9 @@ def test_caster_is_safe_to_share_between_threads():
         ("2024-01-05 10:00:00 UTC", "2024-01-05T10:00:00+00:00"),
         ("2024-01-05 10:00:00.123 PST", "2024-01-05T10:00:00.123-08:00"),
         ("2024-01-05 10:00:00 +0100", "2024-01-05T10:00:00+01:00"),
+        ("2026-07-06T00:00:00-0700", "2026-07-06T00:00:00-07:00"),  # the ledger's `Date and Time`
+        ("2025-03-04 16:02:06 MEZ", "2025-03-04T16:02:06+01:00"),  # amazon.de listings
+        ("2025-07-04 16:02:06 MESZ", "2025-07-04T16:02:06+02:00"),
         ("05.01.2024 10:00:00 UTC", "2024-01-05T10:00:00+00:00"),
         ("05.01.2024", "2024-01-05"),
         ("Jan 5, 2024", "2024-01-05"),

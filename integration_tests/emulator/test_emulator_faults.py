@@ -132,3 +132,39 @@ def test_faults_are_seeded(make_emulator):
         client = Client(running, retry_throttled=False)
         outcomes.append([client.get("/sellers/v1/marketplaceParticipations").status_code for _ in range(12)])
     assert outcomes[0] == outcomes[1] and {200, 500, 503} & set(outcomes[0]) == {200, 500, 503}
+
+
+def test_bare_403_and_document_host_throttling(make_emulator):
+    running = make_emulator(faults="getReportDocument:403=1;downloadReportDocument:429=1")
+    client = Client(running, retry_throttled=False)
+    report, _ = wait(client, create(client, "GET_MERCHANT_LISTINGS_ALL_DATA", [US]).json()["reportId"])
+    bare = client.get(f"/reports/2021-06-30/documents/{report['reportDocumentId']}")
+    assert bare.status_code == 403 and bare.content == b""
+    running.set_faults("downloadReportDocument:429=1")
+    document = client.get(f"/reports/2021-06-30/documents/{report['reportDocumentId']}").json()
+    throttled = requests.get(document["url"], timeout=10)
+    assert throttled.status_code == 429 and b"<Code>SlowDown</Code>" in throttled.content
+    running.set_faults("downloadReportDocument:403=1")
+    refused = requests.get(document["url"], timeout=10)
+    assert refused.status_code == 403 and refused.content == b""
+    faults = running.stats()["operations"]
+    assert faults["getReportDocument"]["faults"] == {"403": 1} and faults["downloadReportDocument"]["faults"] == {"429": 1, "403": 1}
+
+
+def test_document_quirks_bad_byte_bom_and_null_records(make_emulator):
+    running = make_emulator(faults="bad_byte=GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL;"
+                                   "bom=GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL;null_records=GET_SALES_AND_TRAFFIC_REPORT")
+    client = Client(running)
+    start, end = iso(utcnow() - timedelta(days=30)), iso(utcnow() - timedelta(hours=1))
+    report, _ = wait(client, create(client, "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", [US], start, end).json()["reportId"])
+    document = client.get(f"/reports/2021-06-30/documents/{report['reportDocumentId']}").json()
+    body = gzip.decompress(requests.get(document["url"], timeout=30).content)
+    assert body.startswith(b"\xef\xbb\xbf")  # a UTF-8 BOM ...
+    assert "charset=Cp1252" in requests.get(document["url"], timeout=30).headers["Content-Type"]  # ... on Cp1252
+    lines = body.split(b"\n")
+    assert b"\x81" not in lines[0] + lines[1] and lines[2].endswith(b" \x81")
+    report, _ = wait(client, create(client, "GET_SALES_AND_TRAFFIC_REPORT", [US], start, end,
+                                    {"dateGranularity": "DAY", "asinGranularity": "CHILD"}).json()["reportId"])
+    document = client.get(f"/reports/2021-06-30/documents/{report['reportDocumentId']}").json()
+    parsed = __import__("json").loads(gzip.decompress(requests.get(document["url"], timeout=30).content))
+    assert parsed["salesAndTrafficByDate"] is None and parsed["salesAndTrafficByAsin"] is None

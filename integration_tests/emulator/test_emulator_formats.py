@@ -224,3 +224,26 @@ def test_flat_files_name_their_source(emulator):
     for definition in REPORT_TYPES.values():
         assert definition.source.strip(), definition.report_type
     assert parse_iso(_since(1))  # the helpers above agree with the emulator's time functions
+
+
+def test_a_comment_typed_on_two_lines_keeps_its_carriage_return(emulator):
+    start, end = _since(400), _since(2)
+    _, text = run(Client(emulator), "GET_SELLER_FEEDBACK_DATA", [IDS["US"]], start, end)
+    header, rows = tsv_rows(text)
+    assert any("\r" in row["Comments"] for row in rows)  # Amazon keeps it; only LF ends a row
+    assert len(rows) == emulator.truth(marketplaceId=IDS["US"], start=start, end=end,
+                                       reportTypes=["GET_SELLER_FEEDBACK_DATA"])["reports"]["GET_SELLER_FEEDBACK_DATA"]
+
+
+def test_the_promotions_report_lists_promoted_items_and_monthly_reports_one_row_per_month(emulator):
+    client = Client(emulator)
+    start, end = _since(120), _since(1)
+    _, text = run(client, "GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA", [IDS["US"]], start, end)
+    _, rows = tsv_rows(text)
+    assert rows and all(r["item-promotion-id"] and r["shipment-item-id"] and r["shipment-id"] for r in rows)
+    for report_type, month_column in (("GET_FBA_FULFILLMENT_MONTHLY_INVENTORY_DATA", "month"),
+                                      ("GET_FBA_STORAGE_FEE_CHARGES_DATA", "month_of_charge")):
+        _, text = run(client, report_type, [IDS["US"]], start, end)
+        _, rows = tsv_rows(text)
+        keys = [(r[month_column], r["fnsku"]) for r in rows]
+        assert rows and len(keys) == len(set(keys)), report_type

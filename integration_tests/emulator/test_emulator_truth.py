@@ -172,3 +172,42 @@ def test_command_line_prints_urls_and_serves(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "sp_api_emulator", "--faults", "nonsense"], cwd=REPO,
                          capture_output=True, text=True, timeout=30)
     assert bad.returncode == 2 and "--faults" in bad.stderr
+
+
+def test_report_truth_holds_each_documents_text_and_meaning(make_emulator):
+    running = make_emulator()
+    client = Client(running)
+    start, end = _since(40), _since(1)
+    ledger, ledger_text = run(client, "GET_LEDGER_DETAIL_VIEW_DATA", [US], start, end)
+    feedback, feedback_text = run(client, "GET_SELLER_FEEDBACK_DATA", [DE], _since(400), end)
+    sales, _ = run(client, "GET_SALES_AND_TRAFFIC_REPORT", [US], start, end, {"dateGranularity": "DAY", "asinGranularity": "CHILD"})
+    response = requests.get(running.api_url + "/_emulator/truth/reports", params={"account": "seller"}, timeout=60)
+    assert response.status_code == 200
+    by_id = {r["reportId"]: r for r in response.json()["reports"]}
+    # the flat file's text, cell by cell, and what it means
+    truth = by_id[ledger["reportId"]]
+    header, rows = tsv_rows(ledger_text)
+    assert truth["columns"] == header
+    assert [[cell or None for cell in row.values()] for row in rows] == truth["text"]
+    for row, values in zip(rows, truth["values"]):
+        meant = dict(zip(header, values))
+        month, day, year = row["Date"].split("/")
+        assert meant["Date"] == f"{year}-{month}-{day}"
+        assert meant["Date and Time"] == parse_iso(row["Date and Time"].replace("+0000", "+00:00")).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        assert meant["Quantity"] == int(row["Quantity"])
+    # a localised header: English column names, German text, ISO meaning
+    truth = by_id[feedback["reportId"]]
+    header, rows = tsv_rows(feedback_text)
+    assert truth["columns"][0] == "Date" and header[0] == "Datum"
+    assert [row["Datum"] for row in rows] == [text[0] for text in truth["text"]]
+    assert all(len(values[0]) == 10 and values[0][4] == "-" for values in truth["values"])
+    # JSON: the rows of each records path
+    records = by_id[sales["reportId"]]["records"]
+    assert set(records) == {"salesAndTrafficByDate", "salesAndTrafficByAsin"} and records["salesAndTrafficByDate"]
+    # reports Amazon made are there too
+    assert any(r["reportType"] == "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2" for r in by_id.values())
+
+
+def test_report_truth_rejects_an_unknown_account(emulator):
+    response = requests.get(emulator.api_url + "/_emulator/truth/reports", params={"account": "nobody"}, timeout=10)
+    assert response.status_code == 400

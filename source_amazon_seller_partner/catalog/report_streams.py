@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from ..reports.options import report_period
+from ..reports.options import missing_required_options, report_period
 from .reports import ReportStreamSpec
 
 _DAY_FORMAT = "%Y-%m-%dT00:00:00Z"
@@ -86,10 +86,15 @@ def _stream_definition(spec: ReportStreamSpec, config: Mapping[str, Any]) -> Dic
 def report_stream_definitions(specs: List[ReportStreamSpec], config: Mapping[str, Any]) -> List[Dict[str, Any]]:
     """The report streams for manifest.yaml's `streams`: seller reports for seller configs, vendor
     reports for vendor configs (ConditionalStreams, as the REST streams). `config` decides the window
-    sizes (period_in_days, a period report's reportPeriod); without one, the defaults apply."""
+    sizes (period_in_days, a period report's reportPeriod); without one, the defaults apply.
+
+    A stream whose report needs an option the user has not given (`required_options`, e.g. the
+    search query performance report's `asin`) is left out: Amazon would end every request FATAL.
+    Without a config (the spec, docs) every stream is listed."""
     groups = []
+    offered = [spec for spec in specs if not config or not missing_required_options(spec, config)]
     for condition, account_type in (("{{ not config.get('_is_vendor') }}", "seller"), ("{{ config.get('_is_vendor') }}", "vendor")):
-        streams = [_stream_definition(spec, config) for spec in specs if spec.account_type == account_type]
+        streams = [_stream_definition(spec, config) for spec in offered if spec.account_type == account_type]
         if streams:
             groups.append({"type": "ConditionalStreams", "condition": condition, "streams": streams})
     return groups

@@ -38,6 +38,16 @@ class ReportStreamSpec:
     # The cursor field Airbyte's connector 4.6.4 kept in this stream's state, where it was not ours.
     airbyte_4_6_4_cursor_field: Optional[str] = None
     description: str = ""
+    # reportOptions Amazon requires that have no default: without them in report_options_list the
+    # stream is not offered (discover) rather than failing FATAL at every sync
+    required_options: List[str] = field(default_factory=list)
+    # reportOptions taken from the marketplace of each request unless the user sets them
+    # (option name -> marketplaces.Marketplace attribute, e.g. currencyCode: currency)
+    marketplace_options: Dict[str, str] = field(default_factory=dict)
+    # flat files: how ambiguous date columns read (decoding/column_formats.py) ...
+    column_formats: Dict[str, str] = field(default_factory=dict)
+    # ... and the names of the first columns by position, where Amazon localises the header
+    header_names: List[str] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=None)
@@ -69,6 +79,10 @@ def _load(path: str) -> tuple:
                 default_enabled=bool(entry.get("default_enabled", False)),
                 airbyte_4_6_4_cursor_field=entry.get("airbyte_4_6_4_cursor_field"),
                 description=entry.get("description", ""),
+                required_options=list(entry.get("required_options") or []),
+                marketplace_options=dict(entry.get("marketplace_options") or {}),
+                column_formats=dict(entry.get("column_formats") or {}),
+                header_names=list(entry.get("header_names") or []),
             )
         )
     return tuple(specs)

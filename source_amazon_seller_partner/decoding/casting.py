@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Optional
 
+from .column_formats import column_parser
 from .values import BOOLEAN_SPELLINGS, CONVERTERS, ISO_DATETIME_FULLMATCH, NOT_CONVERTED
 
 logger = logging.getLogger("airbyte")
@@ -39,26 +40,57 @@ class RecordCaster:
     case); string with ``format: date-time`` or ``date`` (or an ``airbyte_type`` timestamp): see
     ``normalize_datetime``. "" becomes None. A value that does not convert is kept as written (the
     sync goes on) and the column is logged once. Other columns and non-string values are untouched.
+    ``column_formats`` name the reading of columns whose dates are ambiguous on their own
+    (column_formats.py; the marketplace of the record decides a localised one).
     Thread-safe: the only mutable state is the set of columns already logged, under a lock.
     """
 
-    def __init__(self, schema: Mapping[str, Any]) -> None:
+    def __init__(self, schema: Mapping[str, Any], column_formats: Optional[Mapping[str, str]] = None, stream: str = "") -> None:
+        properties = schema.get("properties", {})
+        self._formats = tuple((column, column_parser(name)) for column, name in (column_formats or {}).items())
+        formatted = {column for column, _ in self._formats}
         columns: dict[str, list[str]] = {kind: [] for kind in CONVERTERS}
-        for column, property_schema in schema.get("properties", {}).items():
+        for column, property_schema in properties.items():
             kind = _column_kind(property_schema)
-            if kind is not None:
+            if kind is not None and column not in formatted:
                 columns[kind].append(column)
         self._integer_columns = tuple(columns["integer"])
         self._number_columns = tuple(columns["number"])
         self._boolean_columns = tuple(columns["boolean"])
         self._datetime_columns = tuple(columns["date-time"])
+        self._known_columns = frozenset(properties)
+        self._stream = stream
         self._warned_columns: set[str] = set()
+        self._unknown_columns: set[str] = set()
         self._lock = threading.Lock()
 
-    def __call__(self, record: dict[str, Any]) -> dict[str, Any]:
+    def check_header(self, header: Iterable[str]) -> None:
+        """Log, once per stream, each column of a document that the stream's schema does not know.
+        Its values still reach the destination (the schemas allow additional properties)."""
+        new = [column for column in header if column not in self._known_columns]
+        if not new:
+            return
+        with self._lock:
+            new = [column for column in new if column not in self._unknown_columns]
+            self._unknown_columns.update(new)
+        for column in new:
+            logger.warning(
+                "%sThe report has a column %r that the stream's schema does not list; its values are passed on as text.",
+                f"{self._stream}: " if self._stream else "", column,
+            )
+
+    def __call__(self, record: dict[str, Any], marketplace_id: Optional[str] = None) -> dict[str, Any]:
         # One loop per kind with the common case inline: this runs for every record of every
         # flat-file report, and per-value function calls were most of its cost.
         get = record.get
+        for column, parse in self._formats:
+            value = get(column)
+            if value.__class__ is str:
+                parsed = parse(value, marketplace_id)
+                if parsed is not None:
+                    record[column] = parsed
+                else:
+                    self._convert_unusual(record, column, value, "date-time")
         for column in self._integer_columns:
             value = get(column)
             if value.__class__ is str:
@@ -113,6 +145,6 @@ class RecordCaster:
         logger.warning("Column %r has a value that is not %s; such values are kept as text", column, expected)
 
 
-def make_caster(schema: Mapping[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def make_caster(schema: Mapping[str, Any], column_formats: Optional[Mapping[str, str]] = None, stream: str = "") -> RecordCaster:
     """Build the per-record typing function for a stream's JSON schema (see RecordCaster)."""
-    return RecordCaster(schema)
+    return RecordCaster(schema, column_formats, stream)

@@ -30,6 +30,18 @@ _JAVA_CHARSET_ALIASES = {
 }
 
 
+def declared_charset(content_type: str | None) -> Optional[str]:
+    """The Python codec the Content-Type names, or None when it names none (`text/plain` alone:
+    Amazon sends settlement and returns documents that way, UTF-8 and Cp1252 bodies alike)."""
+    if content_type:
+        for parameter in content_type.split(";")[1:]:
+            name, _, value = parameter.partition("=")
+            charset = value.strip().strip("\"'").strip()
+            if name.strip().lower() == "charset" and charset:
+                return _python_codec_name(charset)
+    return None
+
+
 def charset_from_content_type(content_type: str | None, default: str = "cp1252") -> str:
     """Return the Python codec name for the charset of an HTTP ``Content-Type`` header.
 
@@ -40,13 +52,7 @@ def charset_from_content_type(content_type: str | None, default: str = "cp1252")
     decoding with a guessed charset would corrupt text silently, and Amazon uses only a handful
     of charsets, so a new one should be noticed and added here.
     """
-    if content_type:
-        for parameter in content_type.split(";")[1:]:
-            name, _, value = parameter.partition("=")
-            charset = value.strip().strip("\"'").strip()
-            if name.strip().lower() == "charset" and charset:
-                return _python_codec_name(charset)
-    return _python_codec_name(default)
+    return declared_charset(content_type) or _python_codec_name(default)
 
 
 def _python_codec_name(charset: str) -> str:
@@ -57,10 +63,6 @@ def _python_codec_name(charset: str) -> str:
         return codecs.lookup(charset).name
     except LookupError:
         raise UnknownCharsetError(f"Unknown charset {charset!r} in the report's Content-Type") from None
-
-
-# ---------------------------------------------------------------------------------------------
-# Binary layer: gzip sniffing, BOM, error translation
 
 
 def marketplace_charset(marketplace_id: Optional[str]) -> str:

@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 import ijson
 
 from .binary import READ_CHUNK_BYTES, open_binary_stream
-from .errors import MalformedDocumentError, TruncatedDocumentError
+from .errors import MalformedDocumentError, MissingRecordsError, TruncatedDocumentError
 
 try:  # the C backend parses several times faster; the pure-Python one is always there
     _ijson = ijson.get_backend("yajl2_c")
@@ -22,14 +22,44 @@ def iter_json_records(raw: BinaryIO, records_path: list[str], *, compressed: boo
     top-level array). Numbers come out as int or float, never Decimal.
 
     Example: ``iter_json_records(raw, ["salesAndTrafficByAsin"], compressed=None)``.
-    A path with no array yields nothing; a truncated or invalid document raises a DocumentError.
-    Limit: an integer beyond 64 bits raises MalformedDocumentError (ijson's C parser with float
-    numbers overflows; parsing Decimals and converting them was measured almost 2x slower, and
-    SP-API reports carry identifiers as strings).
+    An empty array yields nothing. When nothing was yielded, the document is read once more to
+    tell an empty array from a path that is missing, ``null`` or not an array: those raise
+    MissingRecordsError, since "no records" read from them would be a silent loss (``raw`` must be
+    seekable for that, as the report job's spooled file is). A truncated or invalid document raises
+    a DocumentError. Limit: an integer beyond 64 bits raises MalformedDocumentError (ijson's C
+    parser with float numbers overflows; parsing Decimals and converting them was measured almost
+    2x slower, and SP-API reports carry identifiers as strings).
     """
+    start = raw.tell() if raw.seekable() else None
     binary, _ = open_binary_stream(raw, compressed=compressed)
+    found = 0
     with _json_errors():
-        yield from _ijson.items(binary, _ijson_prefix(records_path, "item"), use_float=True, buf_size=READ_CHUNK_BYTES)
+        for found, item in enumerate(
+            _ijson.items(binary, _ijson_prefix(records_path, "item"), use_float=True, buf_size=READ_CHUNK_BYTES), start=1
+        ):
+            yield item
+    if found or start is None:
+        return
+    raw.seek(start)
+    kind = _value_kind(raw, records_path, compressed=compressed)
+    if kind != "start_array":
+        shown = ".".join(records_path) or "the top level"
+        what = {None: "is missing", "null": "is null"}.get(kind, f"holds {_KIND_WORDS.get(kind, kind)}, not an array")
+        raise MissingRecordsError(f"the records path `{shown}` {what} in the JSON report document")
+
+
+_KIND_WORDS = {"start_map": "an object", "string": "a string", "number": "a number", "boolean": "a boolean"}
+
+
+def _value_kind(raw: BinaryIO, path: list[str], *, compressed: bool | None) -> str | None:
+    """The ijson event that opens the value at ``path`` (start_array, start_map, null, ...), None if absent."""
+    binary, _ = open_binary_stream(raw, compressed=compressed)
+    prefix = _ijson_prefix(path)
+    with _json_errors():
+        for event_prefix, event, _ in _ijson.parse(binary, buf_size=READ_CHUNK_BYTES):
+            if event_prefix == prefix and event not in ("map_key", "end_map", "end_array"):
+                return event
+    return None
 
 
 def read_json_value(raw: BinaryIO, path: list[str], *, compressed: bool | None) -> Any:

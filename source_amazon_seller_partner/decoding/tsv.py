@@ -2,70 +2,88 @@
 
 from __future__ import annotations
 
-import codecs
-import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, Optional
 
-from .binary import READ_CHUNK_BYTES, open_binary_stream
-from .errors import MalformedDocumentError
+from .binary import open_binary_stream
+from .text import DecodedLines
 
 logger = logging.getLogger("airbyte")
 
 
-def open_text_stream(raw: BinaryIO, *, compressed: bool | None, charset: str, errors: str = "strict") -> TextIO:
-    """Decode a flat-file document incrementally into text.
+def open_text_stream(
+    raw: BinaryIO, *, compressed: bool | None, charset: str, declared: bool = True, fallback: Optional[str] = None,
+    source: str = "the report document",
+) -> DecodedLines:
+    """The document's text lines, decoded one block at a time (text.DecodedLines).
 
-    Line ends are left untranslated (``newline=""``) for ``iter_tsv_records``. A leading UTF-8 BOM is
-    dropped; since a BOM only ever starts UTF-8 text, the rest is then decoded as UTF-8 even when
-    the declared ``charset`` says otherwise (a BOM in cp1252 would be the text "ï»¿").
-    ``errors`` is the codec error policy: with the default ``strict`` a byte that is invalid in the
-    charset raises ``MalformedDocumentError`` from the record iterator instead of altering text.
+    ``charset`` is the codec of the Content-Type, or the marketplace's when ``declared`` is False.
+    Which codec reads which line:
+    - a leading UTF-8 BOM (consumed) says UTF-8; lines that are not UTF-8 are then read with
+      ``charset`` (a BOM Amazon put before Cp1252 text);
+    - no charset declared: UTF-8 where the line is valid UTF-8 (a UTF-8 body under a bare
+      ``text/plain``), else ``charset`` (the marketplace's);
+    - declared: ``charset``.
+    A byte no candidate decodes is replaced (U+FFFD) and the line is logged with ``source`` (which
+    names the report): one bad byte must not block a stream forever.
+    ``fallback`` overrides the second codec (tests).
     """
     binary, has_bom = open_binary_stream(raw, compressed=compressed)
-    if has_bom and codecs.lookup(charset).name != "utf-8":
-        logger.info("Report document starts with a UTF-8 byte order mark; decoding it as UTF-8 instead of %s", charset)
-        charset = "utf-8"
-    text = io.TextIOWrapper(binary, encoding=charset, errors=errors, newline="")
-    text._CHUNK_SIZE = READ_CHUNK_BYTES  # CPython's decode step size (default 8 KiB); larger is faster here
-    return text
+    codec = DecodedLines.codec_name(charset)
+    if has_bom and codec != "utf-8":
+        primary, second = "utf-8", fallback or codec
+    elif not declared and codec != "utf-8":
+        primary, second = "utf-8", fallback or codec
+    else:
+        primary, second = codec, fallback
+    return DecodedLines(binary, primary, second, source)
 
 
-def iter_tsv_records(text: TextIO) -> Iterator[dict[str, str | None]]:
+def iter_tsv_records(
+    lines: Iterable[str],
+    *,
+    header_names: Sequence[str] = (),
+    on_header: Optional[Callable[[list[str]], None]] = None,
+) -> Iterator[dict[str, str | None]]:
     """Yield one dict per data row of a tab-separated flat file; the first row is the header.
 
     SP-API flat files are not quoted, so fields are split on TAB only and quote characters are
-    data (a field ``"Big" box`` stays as is). Rows end with LF, CRLF or CR; blank rows are
-    skipped. Empty fields become None. A row shorter than the header is padded with None; a
-    longer row keeps its extra fields under ``_extra_1``, ``_extra_2``, ... so no data is dropped.
-    Empty and header-only documents yield nothing.
+    data (a field ``"Big" box`` stays as is). ``lines`` are split on LF only: a CR alone inside a
+    field is data (a comment typed with a line break), CRLF ends a row as LF does; blank rows are
+    skipped. Empty fields become None. A row shorter than the header is padded with None; a longer
+    row keeps its extra fields under ``_extra_1``, ``_extra_2``, ... so no data is dropped. Empty and
+    header-only documents yield nothing.
+
+    ``header_names`` rename the first columns by position (a report whose header Amazon localises:
+    the feedback report's `Datum`, `日付` ... are one column); ``on_header`` receives the header as
+    used (the report job logs columns its schema does not know).
     """
-    try:
-        header = _first_row(text)
-        if header is None:
-            return
-        width = len(header)
-        all_empty = dict.fromkeys(header)
-        # Fastest measured way to build {column: value or None}: copy a dict of Nones and update
-        # it with the non-empty fields only (zip/compress run in C; no per-field Python code).
-        for line in text:
-            row = line.rstrip("\r\n").split("\t")
-            if len(row) > width:
-                yield _long_row(header, row)
-            elif len(row) > 1 or row[0]:
-                record = all_empty.copy()
-                record.update(zip(compress(header, row), compress(row, row)))
-                yield record
-    except UnicodeDecodeError as error:
-        raise MalformedDocumentError(
-            f"The report document is not valid {error.encoding} text (bytes {error.object[error.start:error.end]!r})"
-        ) from None
+    iterator = iter(lines)
+    header = _first_row(iterator)
+    if header is None:
+        return
+    if header_names:
+        header = _unique_names(list(header_names[: len(header)]) + header[len(header_names):])
+    if on_header is not None:
+        on_header(header)
+    width = len(header)
+    all_empty = dict.fromkeys(header)
+    # Fastest measured way to build {column: value or None}: copy a dict of Nones and update
+    # it with the non-empty fields only (zip/compress run in C; no per-field Python code).
+    for line in iterator:
+        row = line.rstrip("\r\n").split("\t")
+        if len(row) > width:
+            yield _long_row(header, row)
+        elif len(row) > 1 or row[0]:
+            record = all_empty.copy()
+            record.update(zip(compress(header, row), compress(row, row)))
+            yield record
 
 
-def _first_row(text: TextIO) -> list[str] | None:
-    for line in text:
+def _first_row(lines: Iterator[str]) -> list[str] | None:
+    for line in lines:
         stripped = line.rstrip("\r\n")
         if stripped:
             # a BOM that reached the text (the caller did not use open_text_stream) is not data

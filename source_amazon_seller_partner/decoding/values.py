@@ -22,9 +22,12 @@ _US_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _EU_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _DECIMAL_COMMA_NUMBER = re.compile(r"[+-]?\d+,\d+")
 
-# already ISO-8601 (date, or date and time with optional seconds, fraction and offset): kept as is
-_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+# already RFC 3339 / ISO-8601 (date, or date and time with optional seconds, fraction and an offset
+# with a colon): kept as is. The ledger's `Date and Time` writes `-0700`, which is not RFC 3339 and
+# goes through normalize_datetime for its colon.
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?")
 ISO_DATETIME_FULLMATCH = _ISO_DATETIME.fullmatch
+_ISO_COLONLESS_OFFSET = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([+-]\d{2})(\d{2})")
 _YMD_SPACE_TIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(?:([A-Za-z]{1,5})|([+-]\d{2}:?\d{2}))?"
 )
@@ -38,12 +41,14 @@ _MONTH_NAME_DATE = re.compile(
 _MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 # Abbreviations Amazon prints in report dates; ambiguous ones (IST, CST in Asia...) are left out on
-# purpose so such values stay as written.
+# purpose so such values stay as written. Amazon localises the zone names of amazon.de's listings
+# reports (`2025-03-04 16:02:06 MEZ`): MEZ/MESZ are the German names of CET/CEST.
 _ZONE_OFFSETS = {
     "UTC": "+00:00", "GMT": "+00:00", "Z": "+00:00",
     "PST": "-08:00", "PDT": "-07:00", "MST": "-07:00", "MDT": "-06:00",
     "CST": "-06:00", "CDT": "-05:00", "EST": "-05:00", "EDT": "-04:00",
     "BST": "+01:00", "CET": "+01:00", "CEST": "+02:00", "JST": "+09:00",
+    "MEZ": "+01:00", "MESZ": "+02:00",
 }
 
 
@@ -113,7 +118,8 @@ def _format_datetime(year: int, month: int, day: int, hour: int, minute: int, se
 def normalize_datetime(value: str) -> str | None:
     """ISO-8601 form of a date or date-time as Amazon prints it, or None when not sure.
 
-    ``2024-01-05T10:00:00+00:00`` and ``2024-01-05`` are kept; ``2024-01-05 10:00:00 UTC`` and
+    ``2024-01-05T10:00:00+00:00`` and ``2024-01-05`` are kept; ``2024-01-05T10:00:00-0700`` gets its
+    offset's colon; ``2024-01-05 10:00:00 UTC``, ``2024-03-04 16:02:06 MEZ`` and
     ``05.01.2024 10:00:00 UTC`` become ``2024-01-05T10:00:00+00:00``; ``Jan 5, 2024`` becomes
     ``2024-01-05``; ``Jan 5, 2024 1:02:03 PM PST`` becomes ``2024-01-05T13:02:03-08:00``.
     Slash dates (01/05/2024: US or European?) and unknown zone names return None.
@@ -121,6 +127,10 @@ def normalize_datetime(value: str) -> str | None:
     value = value.strip()
     if ISO_DATETIME_FULLMATCH(value):
         return value
+    match = _ISO_COLONLESS_OFFSET.fullmatch(value)
+    if match:
+        stamp, hours, minutes = match.groups()
+        return f"{stamp}{hours}:{minutes}"
     match = _YMD_SPACE_TIME.fullmatch(value)
     if match:
         year, month, day, hour, minute, second, fraction, zone, numeric = match.groups()

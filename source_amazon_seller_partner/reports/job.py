@@ -17,14 +17,14 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
 
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ..catalog.reports import ReportStreamSpec
 from ..dates import format_datetime, parse_datetime
-from ..decoding import marketplace_charset
+from ..decoding import RecordCaster, marketplace_charset
 from ..errors import traced_error
 from ..transport import DownloadError, SpApiTransport
 from .create import create_report
@@ -55,7 +55,7 @@ class ReportStream:
     settings: JobSettings
     recent: RecentReports
     source: DocumentSource
-    cast: Callable[[Dict[str, Any]], Dict[str, Any]]
+    cast: RecordCaster
 
 
 class ReportJob:
@@ -93,7 +93,7 @@ class ReportJob:
         document_id = final.get("reportDocumentId")
         if not document_id:
             raise traced_error(f"Amazon marked {self._label} (id {report_id}) DONE without a document.", FailureType.transient_error)
-        yield from self._records_of_document(document_id)
+        yield from self._records_of_document(document_id, report_id)
 
     def _reused_report(self) -> Optional[Mapping[str, Any]]:
         snapshot = self._spec.window_kind == "snapshot"
@@ -115,7 +115,7 @@ class ReportJob:
         if self._spec.window_kind != "snapshot" and self._window.start and self._window.end:
             body["dataStartTime"] = format_datetime(self._window.start)
             body["dataEndTime"] = format_datetime(self._window.end)
-        options = effective_report_options(self._spec, self._context.config)
+        options = effective_report_options(self._spec, self._context.config, self._window.marketplace_id)
         if self._spec.window_options and self._window.start and self._window.end:
             options.setdefault(self._spec.window_options["start"], format_datetime(self._window.start))
             options.setdefault(self._spec.window_options["end"], format_datetime(self._window.end))
@@ -178,9 +178,10 @@ class ReportJob:
             failure_type,
         )
 
-    def _records_of_document(self, document_id: str) -> Iterator[Dict[str, Any]]:
+    def _records_of_document(self, document_id: str, report_id: str) -> Iterator[Dict[str, Any]]:
         start, end = self.record_window
-        yield from stamped_records(self._context, document_id, self._window.marketplace_id, start, end, None, self._label)
+        label = f"{self._label} (id {report_id})"
+        yield from stamped_records(self._context, document_id, self._window.marketplace_id, start, end, None, label)
 
 
 def stamped_records(
@@ -200,8 +201,9 @@ def stamped_records(
     }
     if report_id is not None:
         stamp["report_id"] = report_id
-    for row in stream.documents.records(document_id, stream.source, marketplace_charset(marketplace_id), label):
-        record = stream.cast(row if isinstance(row, dict) else {"value": row})
+    rows = stream.documents.records(document_id, stream.source, marketplace_charset(marketplace_id), label, stream.cast.check_header)
+    for row in rows:
+        record = stream.cast(row if isinstance(row, dict) else {"value": row}, marketplace_id)
         record.update(stamp)
         yield record
 

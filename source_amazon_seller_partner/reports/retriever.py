@@ -81,20 +81,22 @@ class ReportRetriever(Retriever):
             if self._stream is None:
                 assert self.spec is not None and self.context is not None
                 transport = self.context.transport(self.name, {"api_name": "Reports API", "role": self.spec.role})
+                settings = JobSettings.from_config(self.config)
                 self._stream = ReportStream(
                     spec=self.spec,
                     config=self.config,
                     transport=transport,
-                    documents=ReportDocuments(transport, self.context.documents),
-                    settings=JobSettings.from_config(self.config),
+                    documents=ReportDocuments(transport, self.context.documents, settings.document_backoff_seconds),
+                    settings=settings,
                     recent=self.context.recent_reports,
                     source=DocumentSource(
                         report_format=self.spec.format,
                         json_records_path=tuple(self.spec.json_records_path),
                         xml_record_tag=self.spec.xml_record_tag,
                         xml_force_list=_array_property_names(records_schema),
+                        header_names=tuple(self.spec.header_names),
                     ),
-                    cast=make_caster(records_schema or {}),
+                    cast=make_caster(records_schema or {}, self.spec.column_formats, self.name),
                 )
             return self._stream
 

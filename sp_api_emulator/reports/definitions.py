@@ -52,8 +52,10 @@ def col(spec: str, documented: bool = True, **labels: str) -> Column:
     return Column(name, kind, documented, dict(labels))
 
 
-def cols(*specs: str) -> Tuple[Column, ...]:
-    return tuple(col(spec) for spec in specs)
+def cols(*specs: str, unverified: Tuple[str, ...] = ()) -> Tuple[Column, ...]:
+    """Columns from specs; those named in `unverified` are not confirmed by Amazon's pages (documented=False)."""
+    columns = tuple(col(spec) for spec in specs)
+    return tuple(Column(c.name, c.kind, c.name not in unverified, c.labels) for c in columns)
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,9 @@ def document_format(definition: ReportType, req: ReportRequest, large: bool = Fa
     return DocumentFormat(content_type, CODECS[charset], encoding.gzip, bom=encoding.bom)
 
 
-def document_text(dataset: Dataset, definition: ReportType, req: ReportRequest) -> Iterator[str]:
+def document_text(dataset: Dataset, definition: ReportType, req: ReportRequest, null_records: bool = False) -> Iterator[str]:
     if definition.format == "json":
-        return json_document(dataset, definition, req)
+        return json_document(dataset, definition, req, null_records)
     if definition.format == "xml":
         return xml_document(dataset, definition, req)
     return tsv_lines(definition, req, row_contexts(dataset, req))
@@ -73,11 +73,13 @@ def count_rows(dataset: Dataset, definition: ReportType, req: ReportRequest) -> 
     return sum(1 for _ in row_contexts(dataset, req))
 
 
-def encode(pieces: Iterable[str], fmt: DocumentFormat, truncate_after: Optional[int] = None) -> Iterator[bytes]:
+def encode(pieces: Iterable[str], fmt: DocumentFormat, truncate_after: Optional[int] = None,
+           bad_byte_piece: Optional[int] = None) -> Iterator[bytes]:
     """Encode text pieces, gzip them when the format says so, and yield ~64 KB chunks.
 
     truncate_after: stop after this many pieces and never finish the gzip stream (a corrupt document
     whose completed part still decodes, as when a download is cut short).
+    bad_byte_piece: the piece (1 = the header line) that gets a 0x81 byte before its line end.
     """
     compressor = zlib.compressobj(6, zlib.DEFLATED, 31) if fmt.gzip else None
     pending = []
@@ -88,6 +90,8 @@ def encode(pieces: Iterable[str], fmt: DocumentFormat, truncate_after: Optional[
         size = len(pending[0])
     for count, text in enumerate(pieces, start=1):
         data = text.encode(fmt.codec, errors="replace")
+        if count == bad_byte_piece and data.endswith(b"\n"):
+            data = data[:-1] + b" \x81\n"
         if compressor is not None:
             data = compressor.compress(data)
             if truncate_after is not None:

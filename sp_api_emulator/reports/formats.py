@@ -106,7 +106,7 @@ def format_date(moment: datetime, kind: str, market: Optional[Market]) -> str:
 
 
 def format_value(value: Any, column: Column, market: Optional[Market] = None) -> str:
-    """The text a flat file carries for a value (no quoting; tabs and newlines flattened)."""
+    """The text a flat file carries for a value (no quoting; tabs and line feeds flattened, a lone CR kept)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -116,6 +116,8 @@ def format_value(value: Any, column: Column, market: Optional[Market] = None) ->
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     text = str(value)
-    if "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    if "\t" in text or "\n" in text:
+        # A tab or a line feed would break the row; Amazon's files keep a carriage return typed into
+        # a free-text field (buyer comments), so a lone CR stays: the nastier case for a reader.
+        text = text.replace("\r\n", " ").replace("\t", " ").replace("\n", " ")
     return text

@@ -56,6 +56,8 @@ def source_kind(report_type: str) -> str:
         return "feedback"
     if "REMOVAL" in t:
         return "removals"
+    if "SHIPMENT_PROMOTION" in t:
+        return "promotions"
     if "AMAZON_FULFILLED_SHIPMENTS" in t or "CUSTOMER_SHIPMENT" in t:
         return "shipments"
     if "PENDING_ORDERS" in t:
@@ -111,11 +113,31 @@ def _periods(req: ReportRequest, dataset: Dataset, step: timedelta) -> List[date
     return moments
 
 
+def _months(req: ReportRequest, dataset: Dataset) -> List[datetime]:
+    """First days of the months that start in the window (monthly reports: one row per month)."""
+    end = req.end or dataset.built_at
+    start = req.start or end - timedelta(days=31)
+    moment = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if moment < start:
+        moment = (moment + timedelta(days=32)).replace(day=1)
+    months = []
+    while moment <= end:
+        months.append(moment)
+        moment = (moment + timedelta(days=32)).replace(day=1)
+    return months
+
+
 def _inventory_rows(dataset: Dataset, req: ReportRequest, dated: bool) -> Iterator[RowContext]:
     markets = set(req.marketplace_ids)
     levels = [lvl for lvl in dataset.seller.inventory if lvl.market.id in markets]
     listings = {(l.product.sku, l.market.id): l for l in dataset.seller.listings}
-    moments = _periods(req, dataset, timedelta(days=7)) if dated else [dataset.built_at]
+    monthly = "MONTHLY" in req.report_type or req.report_type == "GET_FBA_STORAGE_FEE_CHARGES_DATA"
+    if not dated:
+        moments = [dataset.built_at]
+    elif monthly:  # Amazon's monthly inventory and monthly storage fee reports: one row per month
+        moments = _months(req, dataset)
+    else:
+        moments = _periods(req, dataset, timedelta(days=7))
     for moment in moments:
         for level in levels:
             yield RowContext(key=f"{level.product.sku}|{level.market.code}|{iso_date(moment)}", market=level.market,
@@ -207,6 +229,10 @@ def row_contexts(dataset: Dataset, req: ReportRequest) -> Iterator[RowContext]:
     if kind == "shipments":
         return _order_rows(dataset, req, "LastUpdateDate",
                            lambda o: o.status == "Shipped" and o.fulfillment_channel == "AFN")
+    if kind == "promotions":  # the promotions report lists shipped items a promotion applied to
+        return (ctx for ctx in _order_rows(dataset, req, "LastUpdateDate",
+                                           lambda o: o.status == "Shipped" and o.fulfillment_channel == "AFN")
+                if ctx.item.promotion_ids)
     if kind == "listings":
         return _listing_rows(dataset, req)
     if kind == "returns":

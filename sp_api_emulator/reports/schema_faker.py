@@ -163,5 +163,6 @@ class SchemaFaker:
         if lowered == "upc" and product is not None:
             return product.upc
         minimum = int(schema.get("minLength", 1))
-        text = f"{name}-{digest % 1000}"
+        # identifiers (couponId, campaignId, promotionId...) are unique per entity at Amazon: the whole digest
+        text = f"{name}-{digest}" if name.endswith("Id") else f"{name}-{digest % 1000}"
         return text if len(text) >= minimum else text.ljust(minimum, "x")

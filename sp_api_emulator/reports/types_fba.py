@@ -27,10 +27,13 @@ TYPES = [
         cols("shipment-date:iso", "sku", "fnsku", "asin", "fulfillment-center-id", "quantity:int", "amazon-order-id",
              "currency", "item-price-per-unit:num", "shipping-price:num", "gift-wrap-price:num", "ship-city",
              "ship-state", "ship-postal-code"), history_days=730),
+    # Unverified: `sku` and `quantity` are in the emulator's layout but neither Amazon's attribute page
+    # (not found in full) nor 4.6.4's columns confirm them; a client must pass such columns on.
+    # Rows: shipped items a promotion applied to (item-promotion-id filled).
     tsv("GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA", "date_range", SALES_DOC,
         cols("shipment-date:iso", "sku", "quantity:int", "currency", "item-promotion-discount:num",
              "item-promotion-id", "description", "promotion-rule-value", "amazon-order-id", "shipment-id",
-             "shipment-item-id"), history_days=730),
+             "shipment-item-id", unverified=("sku", "quantity")), history_days=730),
     tsv("GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA", "date_range", CONCESSIONS_DOC,
         cols("return-date:iso", "order-id", "sku", "asin", "fnsku", "product-name", "quantity:int",
              "fulfillment-center-id", "detailed-disposition", "reason", "status", "license-plate-number",

@@ -107,7 +107,9 @@ TYPES = [
     # these are the columns of its older layout as the emulator modelled them before.
     tsv("GET_FBA_FULFILLMENT_INBOUND_NONCOMPLIANCE_DATA", "date_range", DOC + " (layout unverified)",
         cols("problem-type", "shipment-id", "fnsku", "merchant-sku", "fulfillment-center-id", "problem-quantity:int",
-             "created-date:iso"), history_days=730),
+             "created-date:iso", unverified=("problem-type", "shipment-id", "fnsku", "merchant-sku",
+                                             "fulfillment-center-id", "problem-quantity", "created-date")),
+        history_days=730),
     tsv("GET_LEDGER_DETAIL_VIEW_DATA", "date_range", DOC + "; header spelling from Amazon's files (public record)",
         cols("Date:mdy", "FNSKU", "ASIN", "MSKU", "Title", "Event Type", "Reference ID", "Quantity:int",
              "Fulfillment Center", "Disposition", "Reason", "Country", "Reconciled Quantity:int",

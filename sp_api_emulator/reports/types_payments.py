@@ -12,8 +12,9 @@ _SETTLEMENT_HEAD = ("settlement-id", "settlement-start-date:utc", "settlement-en
                     "adjustment-id", "shipment-id", "marketplace-name")
 
 # Settlement downloads are reported with `Content-Type: text/plain` and no charset (spapi-facts.md).
-# The classic flat file's body is Cp1252, the `_V2` file's body UTF-8: a client has to guess or sniff.
-SETTLEMENT_CP1252 = Encoding(charset="Cp1252", declared=False)
+# The classic flat file's body is in the marketplace's charset (Cp1252; Shift_JIS for amazon.co.jp,
+# whose text Cp1252 cannot hold), the `_V2` file's body UTF-8: a client has to guess or sniff.
+SETTLEMENT_MARKETPLACE = Encoding(charset=None, declared=False)
 SETTLEMENT_UTF8 = Encoding(charset="UTF-8", declared=False)
 
 # GET_SELLER_FEEDBACK_DATA: Amazon localises the header to the marketplace's language, in the
@@ -45,7 +46,7 @@ TYPES = [
              "price-amount:num", "item-related-fee-type", "item-related-fee-amount:num", "misc-fee-amount:num",
              "other-fee-amount:num", "other-fee-reason-description", "promotion-id", "promotion-type",
              "promotion-amount:num", "direct-payment-type", "direct-payment-amount:num", "other-amount:num"),
-        encoding=SETTLEMENT_CP1252, history_days=90),
+        encoding=SETTLEMENT_MARKETPLACE, history_days=90),
     # The `_V2` flat file: amount-type / amount-description / amount, plus posted-date-time.
     tsv("GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2", "settlement", SETTLEMENT_DOC,
         cols(*_SETTLEMENT_HEAD, "amount-type", "amount-description", "amount:num", "fulfillment-id",

@@ -72,6 +72,37 @@ def _price(ctx: RowContext) -> Any:
     return None
 
 
+def _code(ctx: RowContext, column: str, prefix: str, length: int, alphabet: str = "0123456789") -> str:
+    """A stable identifier for a row (Amazon's ids are opaque; only their shape and uniqueness matter)."""
+    number = zlib.crc32(f"{ctx.key}|{column}".encode("utf-8")) * 2654435761
+    chars = []
+    for _ in range(length):
+        number, digit = divmod(number, len(alphabet))
+        chars.append(alphabet[digit])
+    return prefix + "".join(chars)
+
+
+_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz0123456789"
+
+
+def _order_id(ctx: RowContext) -> Any:
+    """The order's id; a removal row's own removal order id (Amazon: removal orders have their own ids)."""
+    if ctx.order is not None:
+        return ctx.order.amazon_order_id
+    if ctx.inventory is not None:
+        return _code(ctx, "removal-order", "", 10, _LETTERS[:24] + "0123456789")
+    return None
+
+
+def _per_order(prefix: str, length: int) -> Callable[[RowContext], Any]:
+    """An id shared by the items of one order (one FBA shipment per order in this dataset)."""
+    def value(ctx: RowContext) -> Any:
+        if ctx.order is None:
+            return None
+        return prefix + "".join(_LETTERS[b % len(_LETTERS)] for b in ctx.order.amazon_order_id.encode()[-length:])
+    return value
+
+
 def _opt(getter: Callable[[RowContext], Any]) -> Callable[[RowContext], Any]:
     def value(ctx: RowContext) -> Any:
         try:
@@ -84,7 +115,8 @@ def _opt(getter: Callable[[RowContext], Any]) -> Callable[[RowContext], Any]:
 KNOWN: Dict[str, Callable[[RowContext], Any]] = {
     # orders
     "amazonorderid": _opt(lambda c: c.order.amazon_order_id),
-    "orderid": _opt(lambda c: c.order.amazon_order_id),
+    "orderid": _order_id,
+    "originalamazonorderid": _opt(lambda c: c.order.amazon_order_id),
     "merchantorderid": _opt(lambda c: c.order.seller_order_id),
     "purchasedate": _opt(lambda c: c.order.purchase_date),
     "orderdate": _opt(lambda c: c.order.purchase_date),
@@ -126,7 +158,16 @@ KNOWN: Dict[str, Callable[[RowContext], Any]] = {
     "cpf": _opt(lambda c: ""),
     "signatureconfirmationrecommended": _opt(lambda c: "false"),
     "isprime": _opt(lambda c: "true" if c.order.is_prime else "false"),
-    "trackingnumber": _opt(lambda c: f"1Z{c.item.order_item_id[:12]}"),
+    "trackingnumber": _opt(lambda c: f"1Z{c.item.order_item_id[:12]}" if c.item else _code(c, "tracking", "1Z", 12)),
+    # FBA shipments: the FBA report's shipment ids (one shipment per order here) and item ids
+    # (Amazon's FBA Sales reports attributes: shipment-id, shipment-item-id are always filled).
+    "shipmentid": _per_order("D", 8),
+    "shipmentitemid": _opt(lambda c: _code(c, "shipment-item", "D", 9, _LETTERS)),
+    "itempromotionid": _opt(lambda c: c.item.promotion_ids[0] if c.item.promotion_ids else ""),
+    "replacementamazonorderid": _opt(lambda c: _code(c, "replacement", c.order.amazon_order_id[:4], 7) + "-"
+                                     + _code(c, "replacement-2", "", 7)),
+    "originalfulfillmentcenterid": _opt(lambda c: {"NA": "SEA8", "EU": "LEJ1", "FE": "NRT5"}[c.market.region]),
+    "replacementreasoncode": _opt(lambda c: "4" if c.order else None),
     "carrier": _opt(lambda c: {"NA": "UPS", "EU": "DHL", "FE": "Yamato"}[c.market.region]),
     "fulfillmentcenterid": _opt(lambda c: {"NA": "SEA8", "EU": "LEJ1", "FE": "NRT5"}[c.market.region]),
     # products and listings
@@ -188,6 +229,13 @@ KNOWN: Dict[str, Callable[[RowContext], Any]] = {
     "marketplaceid": _opt(lambda c: c.market.id),
     "marketplacename": _opt(lambda c: c.market.sales_channel),
     "snapshotdate": _opt(lambda c: c.moment),
+    # FBA inventory movements: ids and dispositions (Amazon's FBA Inventory reports attributes)
+    "transactionitemid": _opt(lambda c: _code(c, "transaction-item", "", 11) if c.inventory else None),
+    "fbashipmentid": _opt(lambda c: _code(c, "fba-shipment", "FBA", 9, _LETTERS[:24] + "0123456789") if c.inventory else None),
+    "detaileddisposition": _opt(lambda c: "SELLABLE" if c.inventory else None),
+    "disposition": _opt(lambda c: "SELLABLE" if c.inventory else None),
+    "transactiontype": _opt(lambda c: "Receipts" if c.inventory else None),
+    "surchargeagetier": _opt(lambda c: "271-365" if c.inventory else None),
     # events (returns, reimbursements)
     "returndate": _opt(lambda c: c.event.posted),
     "returnrequestdate": _opt(lambda c: c.event.posted),
@@ -205,6 +253,8 @@ KNOWN: Dict[str, Callable[[RowContext], Any]] = {
     "orderamount": _opt(lambda c: c.item.item_price if c.order.has_amounts else ""),
     "refundedamount": _opt(lambda c: -_amount(c.event.body["ShipmentItemAdjustmentList"][0]["ItemChargeAdjustmentList"][0]["ChargeAmount"])),
     "returnrequeststatus": _opt(lambda c: "Approved" if c.event else None),
+    "amazonrmaid": _opt(lambda c: _code(c, "rma", "D", 9, _LETTERS) + "RRMA" if c.event else None),
+    "licenseplatenumber": _opt(lambda c: _code(c, "lpn", "LPN", 10, _LETTERS[:24] + "0123456789") if c.event else None),
     "fulfillmentcenter": _opt(lambda c: {"NA": "SEA8", "EU": "LEJ1", "FE": "NRT5"}[c.market.region]),
     "store": _opt(lambda c: c.market.sales_channel),
 }

@@ -46,6 +46,12 @@ def truth(emu, req: Request):
                         reportTypes=req.params("reportTypes") or None)
 
 
+def report_truth(emu, req: Request):
+    from ..truth import report_truth as compute
+
+    return 200, compute(emu, account=req.param("account") or "seller", reportTypes=req.params("reportTypes") or None)
+
+
 def get_faults(emu, req: Request):
     return 200, {"spec": emu.faults.plan.spec}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from dataclasses import replace
 from xml.sax.saxutils import escape
 
 from ..http_types import Request, Response
@@ -41,15 +42,26 @@ def download(emu, req: Request) -> Response:
     report = entry.report
     large = emu.profile == "large" and report.request.report_type in (LARGE_TSV_TYPE, LARGE_JSON_TYPE)
     fmt = document_format(report.definition, report.request, large=large)
+    faults = emu.faults.plan
+    report_type = report.request.report_type
+    bad_byte_piece = None
+    if report.definition.format == "tsv" and faults.document_quirk("bom", report_type):
+        emu.stats.fault("downloadReportDocument", "bom")
+        fmt = replace(fmt, bom=True)
+    if report.definition.format == "tsv" and faults.document_quirk("bad_byte", report_type):
+        emu.stats.fault("downloadReportDocument", "bad_byte")
+        bad_byte_piece = 3  # the header, then the second data row
+    null_records = report.definition.format == "json" and faults.document_quirk("null_records", report_type)
+    if null_records:
+        emu.stats.fault("downloadReportDocument", "null_records")
     headers = {"Content-Type": fmt.content_type}
     if encoding and fmt.gzip:
         headers["Content-Encoding"] = "gzip"
     if large:
         return Response(200, large_writer(report.request.report_type, emu.seed), headers)
     truncate_after = None
+    text = lambda: document_text(emu.dataset, report.definition, report.request, null_records=null_records)  # noqa: E731
     if fmt.gzip and emu.faults.truncate_gzip():
         emu.stats.fault("downloadReportDocument", "truncate_gzip")
-        pieces = sum(1 for _ in document_text(emu.dataset, report.definition, report.request))
-        truncate_after = max(1, pieces // 2)
-    return Response(200, encode(document_text(emu.dataset, report.definition, report.request), fmt, truncate_after),
-                    headers)
+        truncate_after = max(1, sum(1 for _ in text()) // 2)
+    return Response(200, encode(text(), fmt, truncate_after, bad_byte_piece), headers)
