@@ -685,7 +685,10 @@ def test_vendor_configs_get_vendor_reports_and_seller_configs_seller_reports():
     from source_amazon_seller_partner.catalog.report_streams import report_stream_definitions
 
     specs = load_report_catalog()
-    groups = report_stream_definitions(specs, spec_defaults())
+    # a config that gives every option some report requires, so that every stream is offered
+    options = [{"report_name": s.report_type, "stream_name": s.name, "options_list": [{"option_name": o, "option_value": "x"} for o in s.required_options]}
+               for s in specs if s.required_options]
+    groups = report_stream_definitions(specs, {**spec_defaults(), "report_options_list": options})
     by_condition = {group["condition"]: {s["name"] for s in group["streams"]} for group in groups}
     assert by_condition["{{ config.get('_is_vendor') }}"] == {s.name for s in specs if s.account_type == "vendor"}
     assert by_condition["{{ not config.get('_is_vendor') }}"] == {s.name for s in specs if s.account_type == "seller"}
