@@ -196,11 +196,17 @@ class ConnectorRun:
         return by_stream
 
     def final_statuses(self) -> Dict[str, str]:
+        """The last lifecycle status of each stream. The CDK's HttpClient also prints a RUNNING status
+        with the reason RATE_LIMITED whenever a request of a stream's requester is throttled, even when
+        that requester reads a parent for another stream after the parent stream completed: a note, not
+        a step of the stream's life, so it is left out."""
         statuses: Dict[str, str] = {}
         for message in self.of_type("TRACE"):
             trace = message["trace"]
             if trace.get("type") == "STREAM_STATUS":
                 status = trace["stream_status"]
+                if any(reason.get("type") == "RATE_LIMITED" for reason in status.get("reasons") or []):
+                    continue
                 statuses[status["stream_descriptor"]["name"]] = status["status"]
         return statuses
 

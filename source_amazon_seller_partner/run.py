@@ -8,6 +8,7 @@ mistake: they become one config_error trace line, never a stack trace.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from typing import Any, List, Optional
@@ -78,18 +79,23 @@ def _emit(message: AirbyteMessage) -> None:
     print(orjson.dumps(AirbyteMessageSerializer.dump(message)).decode(), flush=True)
 
 
-def emit_config_error(message: str, command: Optional[str]) -> None:
-    """A config_error trace with the one-line message (and a FAILED status for `check`)."""
+def emit_error(message: str, failure_type: FailureType, internal_message: Optional[str] = None) -> None:
+    """An error trace with the one-line message and no stack trace (the logs hold it with --debug)."""
     _emit(
         AirbyteMessage(
             type=Type.TRACE,
             trace=AirbyteTraceMessage(
                 type=TraceType.ERROR,
                 emitted_at=time.time() * 1000,
-                error=AirbyteErrorTraceMessage(message=message, internal_message=message, failure_type=FailureType.config_error),
+                error=AirbyteErrorTraceMessage(message=message, internal_message=internal_message or message, failure_type=failure_type),
             ),
         )
     )
+
+
+def emit_config_error(message: str, command: Optional[str]) -> None:
+    """A config_error trace with the one-line message (and a FAILED status for `check`)."""
+    emit_error(message, FailureType.config_error)
     if command == "check":
         _emit(AirbyteMessage(type=Type.CONNECTION_STATUS, connectionStatus=AirbyteConnectionStatus(status=Status.FAILED, message=message)))
 
@@ -119,10 +125,12 @@ def run(args: Optional[List[str]] = None) -> None:
     try:
         launch(source, args)
     except AirbyteTracedException as error:
-        if error.failure_type == FailureType.config_error:
-            emit_config_error(error.message or str(error), None)
-            sys.exit(1)
-        raise
+        # The sync's last error (the streams' own errors went out as they happened): one trace line and
+        # exit 1, as Airbyte expects; its failure type tells the platform whether to retry.
+        if "--debug" in args:
+            logging.getLogger("airbyte").debug("The sync ended with an error", exc_info=error)
+        emit_error(error.message or str(error), error.failure_type or FailureType.system_error, error.internal_message)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
