@@ -22,6 +22,8 @@ logger = logging.getLogger("airbyte")
 # Amazon keeps two years of order history; older start dates only cost requests.
 MAX_HISTORY = timedelta(days=730)
 FINANCIAL_EVENTS_STEPS = {"1", "7", "14", "30", "60", "90", "180"}
+# Orders API versions the order streams can read (README, "Orders API 2026-01-01"); the first is the default.
+ORDERS_APIS = ("2026-01-01", "v0")
 
 
 def parse_config_datetime(value: Any, key: str) -> Optional[datetime]:
@@ -154,6 +156,9 @@ def normalize_config(raw: Mapping[str, Any], known_report_names: Optional[Iterab
     if step not in FINANCIAL_EVENTS_STEPS:
         raise ConfigError(f"'financial_events_step' must be one of {', '.join(sorted(FINANCIAL_EVENTS_STEPS, key=int))} (days), got {step!r}.")
     _check_report_options(config.get("report_options_list"), known_report_names)
+    orders_api = config.get("orders_api") or ORDERS_APIS[0]
+    if orders_api not in ORDERS_APIS:
+        raise ConfigError(f"'orders_api' must be {' or '.join(ORDERS_APIS)} (Amazon removes v0 on 2027-03-27), got {orders_api!r}.")
 
     for key in ("api_url", "lwa_url"):
         value = config.get(key)
@@ -171,6 +176,7 @@ def normalize_config(raw: Mapping[str, Any], known_report_names: Optional[Iterab
     config["_rest_end_date"] = format_datetime(min(end, now - timedelta(minutes=2, seconds=30)))
     config["_financial_events_step_days"] = int(step)
     config["_is_vendor"] = account_type == "Vendor"
+    config["_orders_api"] = orders_api
     # Keyed as Amazon writes it in finance events ("Amazon.de"), for the Jinja lookup in the manifest.
     config["_marketplace_by_name"] = dict(BY_SITE_NAME)
     return config
