@@ -44,11 +44,11 @@ REST_STREAMS = ["Orders", "OrderItems", "ShipmentEvents", "ServiceFeeEvents", "F
 REPORT_STREAMS = [ORDERS_TSV, LISTINGS_SNAPSHOT]
 STREAMS = REST_STREAMS + REPORT_STREAMS
 WINDOW_DAYS = 30
-# Operations whose default rate is Amazon's slowest (one call a minute): until the connector has seen
-# one answer with the rate header it paces them by Amazon's defaults, so a 429 before that costs a
-# real minute. They are throttled once each has answered; the others from the start.
-SLOW_DEFAULT_OPERATIONS = ("getOrders", "createReport", "getReportDocument")
-FAST_DEFAULT_OPERATIONS = ("getOrderItems", "listFinancialEvents", "getInventorySummaries", "getReport", "downloadReportDocument")
+# Operations whose default rate is Amazon's slowest (one call a minute, searchOrders one every three):
+# until the connector has seen one answer with the rate header it paces them by Amazon's defaults, so a
+# 429 before that costs real minutes. They are throttled once each has answered; the others from the start.
+SLOW_DEFAULT_OPERATIONS = ("searchOrders", "createReport", "getReportDocument")
+FAST_DEFAULT_OPERATIONS = ("listFinancialEvents", "getInventorySummaries", "getReport", "downloadReportDocument")
 
 
 @dataclass(frozen=True)
@@ -96,12 +96,13 @@ CASES = [
         config={"_report_wait_timeout_seconds": 1},
     ),
     # Slow answers (1.5 s against a 0.5 s read timeout) until each call kind has timed out once: the
-    # REST requester, the report client, then the document download (reached only once the others answer).
+    # order streams' searchOrders, a declarative requester, the report client, then the document download
+    # (reached only once the others answer).
     FaultCase(
         "responses slower than the read timeout",
-        "slow=getOrders:1.5,getReportDocument:1.5",
+        "slow=searchOrders:1.5,listFinancialEvents:1.5,getReportDocument:1.5",
         then=(
-            (faulted("slow", "getOrders", "getReportDocument"), "slow=downloadReportDocument:1.5"),
+            (faulted("slow", "searchOrders", "listFinancialEvents", "getReportDocument"), "slow=downloadReportDocument:1.5"),
             (faulted("slow", "downloadReportDocument"), None),
         ),
         config={"_read_timeout_seconds": 0.5},

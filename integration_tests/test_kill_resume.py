@@ -37,7 +37,7 @@ from integration_tests.sync_harness import (
 STREAMS = ["Orders", "OrderItems", "ShipmentEvents"]
 KILLS = 20
 SEED = 7
-# 300x Amazon's pace: getOrders refills at 5/s, so 40 days in 2-day windows take a few seconds to read.
+# 300x Amazon's pace: searchOrders refills at 1.7/s, so 40 days in 2-day windows take a few seconds to read.
 TIME_SCALE = 300.0
 WINDOW_DAYS = 40
 WORKERS = 4  # far fewer than the default 128: fewer windows in flight, so a kill lands between checkpoints more often
@@ -68,6 +68,8 @@ def checkpoint(states: Sequence[Mapping[str, Any]], stream: str, record: Mapping
     state = stream_state(states, stream)
     if not state:
         return None
+    if stream in ("Orders", "OrderItems") and state.get("LastUpdateDate"):  # Orders API 2026-01-01: one cursor
+        return moment(state["LastUpdateDate"])
     if stream == "Orders":
         return partition_cursor(state, record["marketplace_id"], "LastUpdateDate")
     if stream == "OrderItems":  # read through the parent's windows: the parent state is the checkpoint
@@ -171,12 +173,39 @@ def test_sigkill_at_20_random_moments_then_resume_loses_nothing(make_emulator, t
     })
 
 
-def test_state_is_checkpointed_after_every_window_per_marketplace(make_emulator, tmp_path):
-    """With one reader, windows close in order: after the last record of each window of each marketplace,
-    a STATE names that record's cursor before any record of a later window of that marketplace arrives."""
+def test_state_is_checkpointed_after_every_window(make_emulator, tmp_path):
+    """Orders API 2026-01-01, one reader: windows close in order, and after the last record of each window
+    a STATE names the latest cursor so far before any record of a later window arrives."""
     emu = make_emulator(token_lifetime_seconds=3600 * FAST_TIME_SCALE)
     start, end = fixed_window(20)
-    config = config_for(emu, start, end, period_in_days=2, num_workers=1)
+    run = Connector(tmp_path).run("read", config_for(emu, start, end, period_in_days=2, num_workers=1), ["Orders"], timeout=60)
+
+    assert run.exit_code == 0, dict(run.stream_errors())
+    step, origin = timedelta(days=2), moment(start)
+    events = []  # (window index, record cursor) or ("STATE", cursor)
+    for message in run.messages:
+        if message["type"] == "RECORD":
+            cursor = moment(message["record"]["data"]["LastUpdateDate"])
+            events.append(((cursor - origin) // step, cursor))
+        elif message["type"] == "STATE":
+            events.append(("STATE", moment(message["state"]["stream"]["stream_state"]["LastUpdateDate"])))
+    records = [(i, e) for i, e in enumerate(events) if e[0] != "STATE"]
+    windows_checked, latest = 0, None
+    for window, group in groupby(records, key=lambda item: item[1][0]):
+        group = list(group)
+        latest = max(e[1] for _, e in group) if latest is None else max(latest, *(e[1] for _, e in group))
+        following = [e for e in events[group[-1][0] + 1:] if e[0] == "STATE" or e[0] != window]
+        assert following and following[0] == ("STATE", latest), f"no checkpoint after window {window} (cursor {latest})"
+        windows_checked += 1
+    assert windows_checked >= 4
+
+
+def test_v0_state_is_checkpointed_after_every_window_per_marketplace(make_emulator, tmp_path):
+    """orders_api v0, one reader: windows close in order: after the last record of each window of each
+    marketplace, a STATE names that record's cursor before any record of a later window of that marketplace."""
+    emu = make_emulator(token_lifetime_seconds=3600 * FAST_TIME_SCALE)
+    start, end = fixed_window(20)
+    config = config_for(emu, start, end, period_in_days=2, num_workers=1, orders_api="v0")
 
     run = Connector(tmp_path).run("read", config, ["Orders"], timeout=60)
 

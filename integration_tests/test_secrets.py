@@ -1,5 +1,6 @@
 """No credential ever reaches stdout, stderr, logs or traces: spec, check (good and refused credentials),
-discover and a debug read with a report download and buyer data behind a Restricted Data Token.
+discover, a debug read with a report download and buyer data (Orders API 2026-01-01: by role), and a
+debug read of buyer data behind a Restricted Data Token (`orders_api` v0).
 
 The secrets looked for are the client secret, the refresh token, every access token and Restricted
 Data Token the emulator issued during the test (read from its token store), and every presigned
@@ -49,6 +50,8 @@ def test_no_secret_in_any_output(make_emulator, tmp_path, caplog):
         "discover": forked.run("discover", config),
         "read, refresh token refused": forked.run("read", wrong_refresh_token, ["Orders"]),
         "read --debug": console.run("read", config, READ_STREAMS, timeout=120, flags=["--debug"]),
+        "read --debug, Orders API v0": console.run("read", {**config, "orders_api": "v0"}, ["OrderBuyerInfo"], timeout=120,
+                                                   flags=["--debug"]),
     }
 
     statuses = {name: [m["connectionStatus"]["status"] for m in run.of_type("CONNECTION_STATUS")] for name, run in runs.items()}
@@ -61,7 +64,10 @@ def test_no_secret_in_any_output(make_emulator, tmp_path, caplog):
     assert read.exit_code == 0, dict(read.stream_errors())
     delivered = read.records_by_stream()
     assert delivered[ORDERS_TSV] and delivered[LISTINGS_SNAPSHOT] and urls, "no report document was downloaded"
-    assert delivered["OrderBuyerInfo"] and any(r.get("BuyerEmail") for r in delivered["OrderBuyerInfo"]), "no buyer data read with an RDT"
+    assert delivered["OrderBuyerInfo"] and any(r.get("BuyerEmail") for r in delivered["OrderBuyerInfo"]), "no buyer data read"
+    v0_read = runs["read --debug, Orders API v0"]
+    assert v0_read.exit_code == 0, dict(v0_read.stream_errors())
+    assert any(r.get("BuyerEmail") for r in v0_read.records("OrderBuyerInfo")), "no buyer data read with an RDT"
 
     tokens = issued_tokens(emu)
     assert any(t.startswith("Atza|") for t in tokens) and any(t.startswith("Atz.sprdt|") for t in tokens)

@@ -26,6 +26,8 @@ logger = logging.getLogger("airbyte")
 # Amazon keeps two years of order history; older start dates only cost requests.
 MAX_HISTORY = timedelta(days=730)
 FINANCIAL_EVENTS_STEPS = ("1", "7", "14", "30", "60", "90", "180")
+# Orders API versions the order streams can read (README, "Orders API 2026-01-01"); Amazon removes v0 on 2027-03-27.
+OrdersApi = Literal["2026-01-01", "v0"]
 _CREDENTIALS = {"lwa_app_id": "LWA client id", "lwa_client_secret": "LWA client secret", "refresh_token": "refresh token"}
 
 
@@ -85,6 +87,7 @@ class UserConfig(BaseModel):
     report_options_list: Optional[List[ReportOptionsEntry]] = None
     api_url: Optional[StrictStr] = None
     lwa_url: Optional[StrictStr] = None
+    orders_api: OrdersApi
 
     @field_validator("aws_environment", mode="before")
     @classmethod
@@ -211,6 +214,7 @@ def normalize_config(
     config["_rest_end_date"] = format_datetime(min(end, now - timedelta(minutes=2, seconds=30)))
     config["_financial_events_step_days"] = int(user.financial_events_step)
     config["_is_vendor"] = user.account_type == "Vendor"
+    config["_orders_api"] = user.orders_api
     # Keyed as Amazon writes it in finance events ("Amazon.de"), for the Jinja lookup in the manifest.
     config["_marketplace_by_name"] = dict(BY_SITE_NAME)
     return config

@@ -11,13 +11,14 @@ Amazon meters and authorises per selling partner and app, so one sync holds:
 - `transport(...)`: the HTTP path of custom components (transport.py), one per component name;
 - `documents`: downloads of presigned report documents;
 - `recent_reports`: the reports Amazon already has for this sync's report types (listed once);
-- `shared(key, create)`: further per-sync objects (e.g. page caches) created once, under a lock.
+- `shared(key, create)`: further per-sync objects (e.g. page caches) created once, under a lock;
+- `selected_streams`: the names the sync reads (set by the source's read; None when not known).
 """
 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Mapping, Optional, TypeVar
 
 from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
 
@@ -51,6 +52,7 @@ class SyncContext:
         self._lock = threading.RLock()  # shared() may create objects that ask for a transport
         self._transports: Dict[str, SpApiTransport] = {}
         self._shared: Dict[str, Any] = {}
+        self.selected_streams: Optional[FrozenSet[str]] = None
         self.restricted_tokens = RestrictedDataTokens(
             lambda: self.transport("RestrictedDataTokens", {"api_name": "Tokens API", "role": "a restricted role"})
         )

@@ -80,6 +80,7 @@ OPERATIONS: List[Operation] = [
     _op("getOrderAddress", "GET", r"/orders/v0/orders/[^/]+/address", 0.5, 30),
     _op("getOrder", "GET", r"/orders/v0/orders/[^/]+", 0.5, 30),
     _op("searchOrders", "GET", r"/orders/2026-01-01/orders", 0.0056, 20),
+    _op("getOrder (2026-01-01)", "GET", r"/orders/2026-01-01/orders/[^/]+", 0.5, 30),
     _op("listFinancialEventGroups", "GET", r"/finances/v0/financialEventGroups", 0.5, 30),
     _op("listFinancialEventsByGroupId", "GET", r"/finances/v0/financialEventGroups/[^/]+/financialEvents", 0.5, 30),
     _op("listFinancialEventsByOrderId", "GET", r"/finances/v0/orders/[^/]+/financialEvents", 0.5, 30),

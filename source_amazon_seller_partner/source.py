@@ -138,6 +138,7 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
             raise self.config_error
         assert self.context is not None
         catalog = self._readable_catalog(catalog)
+        self.context.selected_streams = frozenset(s.stream.name for s in catalog.streams)
         # A refused refresh token or client secret is final for the whole sync: one LWA call, one line.
         self.context.tokens.access_token()
         # Announce every selected report type up front so getReports (0.0222/s) lists them ten at a time.

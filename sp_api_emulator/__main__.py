@@ -13,6 +13,7 @@ from .auth import (DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SELLER_REFR
                    DEFAULT_VENDOR_REFRESH_TOKEN)
 from .faults import FaultSpecError, parse_fault_spec
 from .dataset import PROFILES
+from .roles import parse_roles
 from .server import start_emulator
 
 
@@ -30,12 +31,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
     parser.add_argument("--refresh-token", default=DEFAULT_SELLER_REFRESH_TOKEN, help="the seller's refresh token")
     parser.add_argument("--vendor-refresh-token", default=DEFAULT_VENDOR_REFRESH_TOKEN)
+    parser.add_argument("--roles", default=None,
+                        help="comma-separated roles the app holds (default: all; see roles.py)")
     parser.add_argument("--verbose", action="store_true", help="log each request's method and path to stderr")
     args = parser.parse_args(argv)
     try:
         parse_fault_spec(args.faults)
     except FaultSpecError as error:
         parser.error(f"--faults: {error}")
+    if args.roles is not None:
+        try:
+            args.roles = parse_roles(args.roles)
+        except ValueError as error:
+            parser.error(f"--roles: {error}")
     return args
 
 
@@ -46,7 +54,7 @@ def main(argv=None) -> int:
     running = start_emulator(seed=args.seed, profile=args.profile, time_scale=args.time_scale, faults=args.faults,
                              host=args.host, port=args.port, client_id=args.client_id,
                              client_secret=args.client_secret, refresh_token=args.refresh_token,
-                             vendor_refresh_token=args.vendor_refresh_token)
+                             vendor_refresh_token=args.vendor_refresh_token, roles=args.roles)
     print(json.dumps({"api_url": running.api_url, "lwa_url": running.lwa_url}), flush=True)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

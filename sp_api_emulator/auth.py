@@ -13,10 +13,11 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from .exceptions import EXPIRED_TOKEN_MESSAGE, InvalidInput, LwaError, Unauthorized
 from .faults import FaultInjector
+from .roles import ALL_ROLES
 from .timing import Timing
 
 DEFAULT_CLIENT_ID = "amzn1.application-oa2-client.emulator"
@@ -31,6 +32,8 @@ class Credentials:
     client_secret: str = DEFAULT_CLIENT_SECRET
     seller_refresh_token: str = DEFAULT_SELLER_REFRESH_TOKEN
     vendor_refresh_token: str = DEFAULT_VENDOR_REFRESH_TOKEN
+    # The roles the selling partner granted the app (roles.py); all of them unless a test says otherwise.
+    roles: FrozenSet[str] = ALL_ROLES
 
     def __repr__(self) -> str:  # never print secrets
         return f"Credentials(client_id={self.client_id!r}, ...)"

@@ -42,7 +42,7 @@ class Emulator:
         self.timing = timing or Timing(scale=time_scale)
         self.dataset = build_dataset(seed, profile)
         self.faults = FaultInjector(faults, default_seed=seed)
-        self.stats = Stats()
+        self.stats = Stats(deprecated=urls.DEPRECATED_OPERATIONS)
         self.limiter = RateLimiter(self.timing.scale)
         self.tokens = TokenStore(credentials or Credentials(), self.timing, self.faults)
         self.secret = os.urandom(32)

@@ -17,6 +17,7 @@ Spec: clauses separated by `;` (whitespace ignored):
   report_cancel=T[,T..]   ... end CANCELLED.
   report_stuck=T[,T..]    ... stay IN_PROGRESS forever.
   slow=OP:S[,OP:S..]      responses of OP (or `*`) are delayed S real seconds.
+  pagination_expiry=N     the next N searchOrders requests carrying a paginationToken find it expired.
   seed=N                  the RNG seed (default: the emulator's seed).
 Example: `getOrders:429=0.1,500=0.02;*:503=0.02;drop=0.01;truncate_gzip=0.5;token_expiry=120`
 """
@@ -49,6 +50,7 @@ class FaultPlan:
     bom: FrozenSet[str] = frozenset()
     null_records: FrozenSet[str] = frozenset()
     slow: Dict[str, float] = field(default_factory=dict)
+    pagination_expiry: int = 0
     seed: Optional[int] = None
     spec: str = ""
 
@@ -146,6 +148,13 @@ def parse_fault_spec(spec: Optional[str]) -> FaultPlan:
                 if not colon or not operation:
                     raise FaultSpecError(f"expected slow=OP:SECONDS in {clause!r}")
                 plan.slow[operation] = _seconds(seconds, clause)
+        elif head == "pagination_expiry":
+            try:
+                plan.pagination_expiry = int(rest)
+            except ValueError:
+                raise FaultSpecError(f"pagination_expiry must be a whole number in {clause!r}") from None
+            if plan.pagination_expiry < 0:
+                raise FaultSpecError(f"negative pagination_expiry in {clause!r}")
         elif head == "seed":
             try:
                 plan.seed = int(rest)
@@ -170,6 +179,7 @@ class FaultInjector:
             self.plan = plan
             seed = plan.seed if plan.seed is not None else self._default_seed
             self._rng = random.Random(f"faults:{seed}")
+            self._expiries_left = plan.pagination_expiry
         return plan
 
     def _draw(self, probability: float) -> bool:
@@ -194,3 +204,11 @@ class FaultInjector:
 
     def delay(self, operation: str) -> float:
         return self.plan.delay(operation)
+
+    def expire_pagination_token(self) -> bool:
+        """True for the next `pagination_expiry` paginated searchOrders requests, then False."""
+        with self._lock:
+            if self._expiries_left <= 0:
+                return False
+            self._expiries_left -= 1
+            return True

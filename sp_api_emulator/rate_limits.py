@@ -21,6 +21,7 @@ DEFAULT_LIMITS: Dict[str, Tuple[float, int]] = {
     "getOrderAddress": (0.5, 30),
     "getOrderItemsBuyerInfo": (0.5, 30),
     "searchOrders": (0.0056, 20),
+    "getOrder2026": (0.5, 30),  # Orders 2026-01-01 getOrder (the model's usage plan)
     "listFinancialEvents": (0.5, 30),
     "listFinancialEventGroups": (0.5, 30),
     "listFinancialEventsByGroupId": (0.5, 30),

@@ -10,7 +10,7 @@ import logging
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterable, Optional
 from urllib.parse import urlsplit
 
 from .auth import Credentials
@@ -197,16 +197,19 @@ class RunningEmulator:
 def start_emulator(seed: int = 1, profile: str = "small", time_scale: float = 1.0, faults: Optional[str] = None,
                    host: str = "127.0.0.1", port: int = 0, client_id: Optional[str] = None,
                    client_secret: Optional[str] = None, refresh_token: Optional[str] = None,
-                   vendor_refresh_token: Optional[str] = None, **timing: float) -> RunningEmulator:
+                   vendor_refresh_token: Optional[str] = None, roles: Optional[Iterable[str]] = None,
+                   **timing: float) -> RunningEmulator:
     """Build the dataset, bind, serve in a daemon thread and return once ready.
 
-    Extra keyword arguments override Timing fields (e.g. report_processing_seconds=1).
+    `roles`: the roles the app holds (roles.py; default all). Extra keyword arguments override Timing
+    fields (e.g. report_processing_seconds=1).
     """
     defaults = Credentials()
     credentials = Credentials(client_id=client_id or defaults.client_id,
                               client_secret=client_secret or defaults.client_secret,
                               seller_refresh_token=refresh_token or defaults.seller_refresh_token,
-                              vendor_refresh_token=vendor_refresh_token or defaults.vendor_refresh_token)
+                              vendor_refresh_token=vendor_refresh_token or defaults.vendor_refresh_token,
+                              roles=frozenset(defaults.roles if roles is None else roles))
     emulator = Emulator(seed=seed, profile=profile, faults=faults, credentials=credentials,
                         timing=Timing(scale=time_scale, **timing))
     server = EmulatorHTTPServer((host, port), emulator)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from typing import Any, Dict
+from typing import Any, Dict, FrozenSet
 
 
 class Stats:
-    def __init__(self) -> None:
+    """`deprecated`: operations Amazon's models mark deprecated; their entries say so."""
+
+    def __init__(self, deprecated: FrozenSet[str] = frozenset()) -> None:
+        self._deprecated = deprecated
         self._lock = threading.Lock()
         self._ops: Dict[str, Dict[str, Any]] = defaultdict(self._empty)
         self._reports_created: Counter = Counter()
@@ -44,6 +47,7 @@ class Stats:
 
     def snapshot(self) -> Dict[str, Any]:
         with self._lock:
-            operations = {op: {**{k: v for k, v in e.items() if k != "faults"}, "faults": dict(e["faults"])}
+            operations = {op: {**{k: v for k, v in e.items() if k != "faults"}, "faults": dict(e["faults"]),
+                               **({"deprecated": True} if op in self._deprecated else {})}
                           for op, e in sorted(self._ops.items())}
             return {"operations": operations, "reports_created": dict(self._reports_created)}

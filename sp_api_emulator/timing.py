@@ -14,6 +14,8 @@ class Timing:
     document_url_ttl_seconds: float = 300.0
     report_cooldown_seconds: float = 1800.0
     fba_next_token_ttl_seconds: float = 30.0
+    # Orders API 2026-01-01: "The token will expire after 24 hours" (the model's Pagination).
+    pagination_token_ttl_seconds: float = 86400.0
     # A client needs some real time to use a presigned URL or a short-lived nextToken; scaling
     # those below this floor would fail correct clients, so they never get shorter.
     min_client_window_seconds: float = 5.0

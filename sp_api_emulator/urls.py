@@ -1,7 +1,8 @@
 """Route table: HTTP method + path regex -> handler (a function of responses/), operation, who may call it.
 
 `kind`: spapi (access token, rate limit, faults), lwa (token endpoint), document (presigned
-download), admin (/_emulator/*). `account`: seller | vendor | any (spapi routes only).
+download), admin (/_emulator/*). `account`: seller | vendor | any (spapi routes only). `deprecated`:
+Amazon's model marks the operation deprecated (still served; counted apart in the stats).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ class Route:
     operation: str
     kind: str = "spapi"
     account: str = "any"
+    deprecated: bool = False
 
 
-def _route(method: str, path: str, handler: Callable, operation: str, kind: str = "spapi", account: str = "any") -> Route:
+def _route(method: str, path: str, handler: Callable, operation: str, kind: str = "spapi", account: str = "any",
+           deprecated: bool = False) -> Route:
     regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
-    return Route(method, re.compile(regex + r"/?"), handler, operation, kind, account)
+    return Route(method, re.compile(regex + r"/?"), handler, operation, kind, account, deprecated)
 
 
 ROUTES: List[Route] = [
@@ -45,19 +48,20 @@ ROUTES: List[Route] = [
     _route("GET", "/sellers/v1/marketplaceParticipations", sellers.marketplace_participations,
            "getMarketplaceParticipations"),
     _route("GET", "/sellers/v1/account", sellers.account, "getAccount", account="seller"),
-    # Orders v0
-    _route("GET", "/orders/v0/orders", orders.get_orders, "getOrders", account="seller"),
-    _route("GET", "/orders/v0/orders/{orderId}", orders.get_order, "getOrder", account="seller"),
+    # Orders v0: deprecated in Amazon's model (removal 2027-03-27), still served
+    _route("GET", "/orders/v0/orders", orders.get_orders, "getOrders", account="seller", deprecated=True),
+    _route("GET", "/orders/v0/orders/{orderId}", orders.get_order, "getOrder", account="seller", deprecated=True),
     _route("GET", "/orders/v0/orders/{orderId}/buyerInfo", orders.get_order_buyer_info, "getOrderBuyerInfo",
-           account="seller"),
+           account="seller", deprecated=True),
     _route("GET", "/orders/v0/orders/{orderId}/address", orders.get_order_address, "getOrderAddress",
-           account="seller"),
+           account="seller", deprecated=True),
     _route("GET", "/orders/v0/orders/{orderId}/orderItems", orders.get_order_items, "getOrderItems",
-           account="seller"),
+           account="seller", deprecated=True),
     _route("GET", "/orders/v0/orders/{orderId}/orderItems/buyerInfo", orders.get_order_items_buyer_info,
-           "getOrderItemsBuyerInfo", account="seller"),
-    # Orders 2026-01-01
+           "getOrderItemsBuyerInfo", account="seller", deprecated=True),
+    # Orders 2026-01-01 (getOrder shares its name with v0's; the emulator counts it as getOrder2026)
     _route("GET", "/orders/2026-01-01/orders", orders_2026.search_orders, "searchOrders", account="seller"),
+    _route("GET", "/orders/2026-01-01/orders/{orderId}", orders_2026.get_order, "getOrder2026", account="seller"),
     # Finances
     _route("GET", "/finances/v0/financialEvents", finances.list_financial_events, "listFinancialEvents",
            account="seller"),
@@ -100,6 +104,9 @@ ROUTES: List[Route] = [
     _route("GET", "/listings/2021-08-01/items/{sellerId}", listings.search_listings_items, "searchListingsItems",
            account="seller"),
 ]
+
+
+DEPRECATED_OPERATIONS = frozenset(route.operation for route in ROUTES if route.deprecated)
 
 
 def match(method: str, path: str) -> Tuple[Optional[Route], Dict[str, str], List[str]]:

@@ -34,6 +34,7 @@ EVENT_TYPES_FILE = PACKAGE_DIR / "catalog" / "financial_event_types.json"
 DEFAULT_MODELS_DIR = Path(os.environ.get("SPAPI_MODELS_DIR", REPO_ROOT / "sp_api_emulator" / "amazon_models"))
 
 ORDERS_MODEL = "orders-api-model/ordersV0.json"
+ORDERS_2026_MODEL = "orders-api-model/orders_2026-01-01.json"
 FINANCES_MODEL = "finances-api-model/financesV0.json"
 TRANSACTIONS_MODEL = "finances-api-model/finances_2024-06-19.json"
 VENDOR_ORDERS_MODEL = "vendor-orders-api-model/vendorOrders.json"
@@ -308,6 +309,29 @@ DATE_TIMES_THE_MODEL_OMITS: dict[str, tuple[str, ...]] = {
 }
 
 
+def dataset_columns() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Stream -> (2026 definition, its properties kept as columns): the datasets of Orders API 2026-01-01
+    that v0 has no column for (source_amazon_seller_partner/orders/ fills them)."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from source_amazon_seller_partner.orders import items, order
+
+    return {"Orders": ("Order", order.NEW_COLUMNS), "OrderItems": ("OrderItem", items.NEW_COLUMNS)}
+
+
+def add_dataset_columns(schema: dict, model: dict, definition: str, names: tuple[str, ...]) -> None:
+    """Add 2026 properties under their own names; a name that differs from a v0 column only by case would
+    collide in case-insensitive destinations (BigQuery, Snowflake), so it is refused."""
+    definitions = model["definitions"]
+    taken = {name.lower(): name for name in schema["properties"]}
+    for name in names:
+        if name.lower() in taken:
+            raise ValueError(f"2026 column {name!r} collides with {taken[name.lower()]!r}")
+        prop = convert(definitions[definition]["properties"][name], definitions, (definition,))
+        prop["description"] = "Orders API 2026-01-01 only (empty on the v0 path). " + prop.get("description", "")
+        schema["properties"][name] = prop
+
+
 def mark_date_times(schema: dict, names: tuple[str, ...]) -> None:
     for name in names:
         prop = schema["properties"].get(name)
@@ -412,10 +436,13 @@ def generate_files(models_dir: Path) -> dict[Path, str]:
 
     event_types = financial_event_types(model(FINANCES_MODEL))
     files: dict[Path, str] = {EVENT_TYPES_FILE: _dump(event_types)}
+    datasets = dataset_columns()
     for spec in rest_stream_specs() + financial_event_stream_specs(event_types):
         extras = {**PUBLISHED_ONLY_COLUMNS.get(spec.stream, {}), **spec.extra_properties}
         schema = record_schema(model(spec.model_file), spec.definition, extras, spec.model_file)
         mark_date_times(schema, DATE_TIMES_THE_MODEL_OMITS.get(spec.stream, ()))
+        if spec.stream in datasets:
+            add_dataset_columns(schema, model(ORDERS_2026_MODEL), *datasets[spec.stream])
         path = SCHEMAS_DIR / f"{spec.stream}.json"
         if path in files:
             raise ValueError(f"two streams would write {path.name}")

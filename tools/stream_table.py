@@ -76,11 +76,15 @@ def _config(account_type: str) -> Dict[str, Any]:
     }
 
 
-def _manifest_streams(resolved_manifest: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """Every stream definition, including those inside ConditionalStreams."""
+def _manifest_streams(resolved_manifest: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Every stream definition the config builds, including those of ConditionalStreams whose condition
+    holds (two groups define the order streams, one per `orders_api`)."""
+    from airbyte_cdk.sources.declarative.interpolation.interpolated_boolean import InterpolatedBoolean
+
     for entry in resolved_manifest.get("streams", []):
         if entry.get("type") == "ConditionalStreams":
-            yield from entry.get("streams", [])
+            if InterpolatedBoolean(condition=entry["condition"], parameters={}).eval(config):
+                yield from entry.get("streams", [])
         else:
             yield entry
 
@@ -100,10 +104,10 @@ def _operation(stream: Mapping[str, Any]) -> Optional[str]:
     return f"{operation.name} ({method} {shown_path})" if operation else f"{method} {shown_path}"
 
 
-def _rest_details(resolved_manifest: Mapping[str, Any]) -> Dict[str, Tuple[str, str]]:
+def _rest_details(resolved_manifest: Mapping[str, Any], config: Mapping[str, Any]) -> Dict[str, Tuple[str, str]]:
     """stream name -> (source, role) for streams defined in manifest.yaml."""
     details: Dict[str, Tuple[str, str]] = {}
-    for stream in _manifest_streams(resolved_manifest):
+    for stream in _manifest_streams(resolved_manifest, config):
         name = stream.get("name")
         if not name:
             continue
@@ -141,7 +145,7 @@ def build_rows(discovered_by_account: Optional[Mapping[str, Tuple[Any, Any]]] = 
     accounts: Dict[str, List[str]] = {}
     rest: Dict[str, Tuple[str, str]] = {}
     for account_type, (source, catalog) in (discovered_by_account or discover_all()).items():
-        rest.update(_rest_details(source.resolved_manifest))
+        rest.update(_rest_details(source.resolved_manifest, source._config))
         for stream in catalog.streams:
             discovered.setdefault(stream.name, {"stream": stream})
             accounts.setdefault(stream.name, []).append(account_type)

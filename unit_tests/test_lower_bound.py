@@ -59,3 +59,25 @@ def test_as_dict_lists_the_slowest_operation_first():
     described = bound.as_dict()
     assert list(described["operations"]) == ["a", "b"]
     assert described["seconds"] == 30.0 and described["limiting_operation"] == "a"
+
+
+def test_orders_paths_count_the_requests_each_path_needs_for_the_same_orders():
+    from datetime import datetime, timedelta, timezone
+
+    from bench.orders_bounds import paths_side_by_side, requests_per_path, windows
+
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    cut = windows(start, start + timedelta(days=200), 90)
+    assert [(a.day, a.month, b - a) for a, b in cut][:2] == [(1, 1, timedelta(days=90, seconds=-1)), (1, 4, timedelta(days=90, seconds=-1))]
+    assert len(cut) == 3 and cut[-1][1] == start + timedelta(days=200)
+    counts = {(0, "US"): 250, (0, "CA"): 30, (1, "US"): 0, (1, "CA"): 100, (2, "US"): 1}
+    assert requests_per_path(counts, ["US", "CA"], 3) == {
+        "v0": {"getOrders": 3 + 1 + 1 + 1 + 1 + 1, "getOrderItems": 381},  # at least one page per marketplace and window
+        "2026-01-01": {"searchOrders": 3 + 1 + 1},  # 280 orders of window 0 together: 3 pages
+    }
+    limits = {"getOrders": (1.0, 20), "getOrderItems": (30.0, 30), "searchOrders": (0.336, 20)}
+    sides = paths_side_by_side(lambda m, a, b: 2000, ["US", "CA"], start, start + timedelta(days=200), 90, limits)
+    assert sides["2026-01-01"]["requests"] == {"searchOrders": 3 * 40}
+    assert sides["v0"]["requests"] == {"getOrders": 6 * 20, "getOrderItems": 12000}
+    assert sides["v0"]["limiting_operation"] == "getOrderItems"
+    assert sides["2026-01-01"]["lower_bound_seconds"] == pytest.approx(100 / 0.336, abs=0.01)

@@ -47,7 +47,7 @@ def params(request):
     return {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
 
 
-def test_orders_windows_pages_marketplaces_and_state():
+def test_v0_orders_windows_pages_marketplaces_and_state():
     start = NOW - timedelta(days=50)
     seen = []
 
@@ -63,7 +63,7 @@ def test_orders_windows_pages_marketplaces_and_state():
     with requests_mock.Mocker() as mock:
         mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
         mock.get(f"{API}/orders/v0/orders", json=orders)
-        output = run_read(config(marketplaces=["US", "CA"], replication_start_date=iso(start), period_in_days=30), ["Orders"])
+        output = run_read(config(orders_api="v0", marketplaces=["US", "CA"], replication_start_date=iso(start), period_in_days=30), ["Orders"])
         assert all(r.headers["x-amz-access-token"] == "Atza|unit-access" for r in mock.request_history if "orders" in r.url)
         assert sum(1 for r in mock.request_history if r.url.startswith(LWA)) == 1
 
@@ -84,7 +84,7 @@ def test_orders_windows_pages_marketplaces_and_state():
     assert partitions == {US, CA}
 
 
-def test_order_items_follow_orders_and_carry_order_fields():
+def test_v0_order_items_follow_orders_and_carry_order_fields():
     with requests_mock.Mocker() as mock:
         mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
         mock.get(
@@ -96,7 +96,7 @@ def test_order_items_follow_orders_and_carry_order_fields():
             {"json": {"payload": {"AmazonOrderId": "111-1", "OrderItems": [{"OrderItemId": "i2", "ASIN": "B1"}]}}},
         ]
         mock.get(f"{API}/orders/v0/orders/111-1/orderItems", pages)
-        output = run_read(config(replication_start_date=iso(NOW - timedelta(days=5))), ["OrderItems"])
+        output = run_read(config(orders_api="v0", replication_start_date=iso(NOW - timedelta(days=5))), ["OrderItems"])
         item_calls = [r for r in mock.request_history if "orderItems" in r.url]
     records = [m.record.data for m in output.records]
     assert [r["OrderItemId"] for r in records] == ["i1", "i2"]
@@ -330,19 +330,19 @@ def _buyer_info_read(rdt_response):
             json={"payload": {"Orders": [{"AmazonOrderId": "111-1", "LastUpdateDate": iso(NOW - timedelta(days=1)), "MarketplaceId": US}]}},
         )
         mock.get(f"{API}/orders/v0/orders/111-1/buyerInfo", json=buyer_info)
-        output = run_read(config(include_pii=True, replication_start_date=iso(NOW - timedelta(days=5))), ["OrderBuyerInfo"])
+        output = run_read(config(orders_api="v0", include_pii=True, replication_start_date=iso(NOW - timedelta(days=5))), ["OrderBuyerInfo"])
         rdt_bodies = [r.json() for r in mock.request_history if "restrictedDataToken" in r.url]
     return output, seen, rdt_bodies
 
 
-def test_buyer_info_uses_a_restricted_data_token_when_pii_is_on():
+def test_v0_buyer_info_uses_a_restricted_data_token_when_pii_is_on():
     output, seen, rdt_bodies = _buyer_info_read({"json": {"restrictedDataToken": "Atz.sprdt|rdt-1", "expiresIn": 3600}})
     assert seen == ["Atz.sprdt|rdt-1"]
     assert rdt_bodies == [{"restrictedResources": [{"method": "GET", "path": "/orders/v0/orders/{orderId}/buyerInfo"}]}]
     assert [m.record.data["BuyerEmail"] for m in output.records] == ["buyer@example.test"]
 
 
-def test_buyer_info_falls_back_to_the_plain_token_with_a_warning_when_the_rdt_is_refused():
+def test_v0_buyer_info_falls_back_to_the_plain_token_with_a_warning_when_the_rdt_is_refused():
     output, seen, _ = _buyer_info_read({"status_code": 403, "json": {"errors": [{"code": "Unauthorized", "message": "Access denied"}]}})
     assert seen == ["Atza|plain"]
     warnings = [m.log.message for m in output.logs if m.log.level.name in ("WARN", "WARNING")]

@@ -51,6 +51,7 @@ def api():
     with requests_mock.Mocker() as mock:
         mock.post(LWA, json={"access_token": "Atza|unit-access", "expires_in": 3600})
         mock.get(f"{API}/orders/v0/orders", json={"payload": {"Orders": []}})
+        mock.get(f"{API}/orders/2026-01-01/orders", json={"orders": []})
         mock.get(f"{API}/finances/v0/financialEventGroups", json={"payload": {"FinancialEventGroupList": []}})
         # no recent report to reuse; Amazon cancels a report without data
         mock.get(REPORTS, json={"reports": []})
@@ -68,10 +69,18 @@ def first_window_start(mock, path: str, parameter: str) -> datetime:
 # ------------------------------------------------------------------------------------------- state
 
 
-def test_a_4_6_4_orders_state_continues_without_a_resync(api):
+SEARCH_ORDERS = ("2026-01-01", "/orders/2026-01-01/orders", "lastUpdatedAfter")
+GET_ORDERS = ("v0", "/orders/v0/orders", "LastUpdatedAfter")
+
+
+@pytest.mark.parametrize("orders_api, path, after", [SEARCH_ORDERS, GET_ORDERS], ids=["2026-01-01", "v0"])
+@pytest.mark.parametrize("stream", ["Orders", "OrderItems"])
+def test_a_4_6_4_orders_state_continues_without_a_resync(api, orders_api, path, after, stream):
     saved = NOW - timedelta(days=5)
-    run_read(config(lookback_window_days=0, marketplaces=["US", "CA"]), ["Orders"], state=[state_of("Orders", {"LastUpdateDate": iso(saved)})])
-    assert first_window_start(api, "/orders/v0/orders", "LastUpdatedAfter") >= saved
+    cfg = config(lookback_window_days=0, marketplaces=["US", "CA"], orders_api=orders_api)
+    output = run_read(cfg, [stream], state=[state_of(stream, {"LastUpdateDate": iso(saved)})])
+    assert output.errors == []
+    assert first_window_start(api, path, after) >= saved
 
 
 @pytest.mark.parametrize("value", ["2026-11-01", "2026-11-01T00:00:00Z", "2026-11-01T00:00:00+00:00", "2026-11-01T00:00:00.000Z"])
@@ -92,7 +101,7 @@ def test_a_global_state_message_is_read_per_stream(api):
     saved = NOW - timedelta(days=5)
     output = run_read(config(lookback_window_days=0), ["Orders"], state=[state_of("Orders", {"LastUpdateDate": iso(saved)}, kind="GLOBAL")])
     assert output.errors == []
-    assert first_window_start(api, "/orders/v0/orders", "LastUpdatedAfter") >= saved
+    assert first_window_start(api, "/orders/2026-01-01/orders", "lastUpdatedAfter") >= saved
 
 
 @pytest.mark.parametrize("value", [1700000000, "not a date", "31/12/2025 noon", None])
@@ -104,7 +113,7 @@ def test_an_unreadable_cursor_fails_its_stream_alone_naming_stream_and_value(api
     assert any(ORDERS_REPORT in e.message and repr(value) in e.message for e in errors)
     assert all("\n" not in e.message and not e.stack_trace for e in errors if e.stream_descriptor)
     # the other stream ran: Orders was requested, the broken stream's report never
-    assert [r for r in api.request_history if "/orders/v0/orders" in r.url]
+    assert [r for r in api.request_history if "/orders/2026-01-01/orders" in r.url]
     assert not [r for r in api.request_history if r.method == "POST" and r.url == REPORTS]
 
 
@@ -127,7 +136,7 @@ def test_an_unknown_stream_in_the_catalog_is_warned_about_and_the_rest_runs(api)
     assert output.errors == []
     warnings = [m.log.message for m in output.logs if m.log.level.value == "WARN"]
     assert any("VendorOrders" in w and "OrdersTypo" in w for w in warnings)
-    assert [r for r in api.request_history if "/orders/v0/orders" in r.url]
+    assert [r for r in api.request_history if "/orders/2026-01-01/orders" in r.url]
 
 
 def test_a_catalog_of_only_unknown_streams_is_a_config_error(api):

@@ -40,6 +40,7 @@ IMPLEMENTED = [
     (ORDERS, "GET", "/orders/v0/orders/{orderId}/orderItems"),
     (ORDERS, "GET", "/orders/v0/orders/{orderId}/orderItems/buyerInfo"),
     (ORDERS_2026, "GET", "/orders/2026-01-01/orders"),
+    (ORDERS_2026, "GET", "/orders/2026-01-01/orders/{orderId}"),
     (FINANCES, "GET", "/finances/v0/financialEvents"),
     (FINANCES, "GET", "/finances/v0/financialEventGroups"),
     (FINANCES, "GET", "/finances/v0/financialEventGroups/{eventGroupId}/financialEvents"),
@@ -119,11 +120,7 @@ def _cases(emulator) -> List[Dict[str, Any]]:
             case(ORDERS, "GET", template, f"/orders/v0/orders/{chosen.amazon_order_id}{suffix}",
                  name=f"{template} {chosen.status} {chosen.market.code}")
     case(ORDERS, "GET", "/orders/v0/orders/{orderId}", "/orders/v0/orders/999-0000000-0000000", status=404)
-    case(ORDERS_2026, "GET", "/orders/2026-01-01/orders", "/orders/2026-01-01/orders",
-         {"createdAfter": _since(60), "includedData": "BUYER,RECIPIENT,PROCEEDS,PROMOTION,FULFILLMENT,PACKAGES"})
-    case(ORDERS_2026, "GET", "/orders/2026-01-01/orders", "/orders/2026-01-01/orders",
-         {"lastUpdatedAfter": _since(10), "marketplaceIds": JP}, name="searchOrders JP")
-    case(ORDERS_2026, "GET", "/orders/2026-01-01/orders", "/orders/2026-01-01/orders", {}, status=400)
+    _orders_2026_cases(case, order, canceled, jp_order)
     case(FINANCES, "GET", "/finances/v0/financialEvents", "/finances/v0/financialEvents",
          {"PostedAfter": _since(120)}, name="events 120 days")
     case(FINANCES, "GET", "/finances/v0/financialEvents", "/finances/v0/financialEvents",
@@ -214,6 +211,28 @@ def _cases(emulator) -> List[Dict[str, Any]]:
     return c
 
 
+ALL_ORDER_DATA = "BUYER,RECIPIENT,PROCEEDS,EXPENSE,PROMOTION,CANCELLATION,FULFILLMENT,PACKAGES,TAX,PAYMENT,FULFILLMENT_ORDERS"
+
+
+def _orders_2026_cases(case, order, canceled, jp_order) -> None:
+    """searchOrders and getOrder 2026-01-01: every dataset, every kind of order, the error answers."""
+    search, one = "/orders/2026-01-01/orders", "/orders/2026-01-01/orders/{orderId}"
+    case(ORDERS_2026, "GET", search, search, {"createdAfter": _since(700), "includedData": ALL_ORDER_DATA,
+                                              "marketplaceIds": f"{US},{DE},{JP}"}, name="searchOrders everything")
+    case(ORDERS_2026, "GET", search, search, {"lastUpdatedAfter": _since(10), "marketplaceIds": JP,
+                                              "maxResultsPerPage": 1}, name="searchOrders JP basic")
+    case(ORDERS_2026, "GET", search, search, {"lastUpdatedAfter": _since(60), "fulfillmentStatuses": "CANCELLED,SHIPPED",
+                                              "fulfilledBy": "MERCHANT", "includedData": ALL_ORDER_DATA},
+         name="searchOrders filtered")
+    case(ORDERS_2026, "GET", search, search, {}, status=400, name="searchOrders no date")
+    case(ORDERS_2026, "GET", search, search, {"lastUpdatedAfter": _since(60), "paginationToken": "bogus"}, status=400,
+         name="searchOrders foreign token")
+    for chosen in (order, canceled, jp_order):
+        case(ORDERS_2026, "GET", one, f"/orders/2026-01-01/orders/{chosen.amazon_order_id}",
+             {"includedData": ALL_ORDER_DATA}, name=f"getOrder 2026 {chosen.status} {chosen.market.code}")
+    case(ORDERS_2026, "GET", one, "/orders/2026-01-01/orders/999-0000000-0000000", status=404, name="getOrder 2026 404")
+
+
 def test_every_response_shape_matches_the_model(emulator):
     clients = {"seller": Client(emulator, "seller"), "vendor": Client(emulator, "vendor")}
     problems = []
@@ -232,6 +251,23 @@ def test_every_response_shape_matches_the_model(emulator):
         problems.extend(f"{case['name']}: {p}" for p in found[:5])
     assert len(cases) >= 60
     assert not problems, "\n".join(problems)
+
+
+def test_every_page_of_search_orders_matches_the_model_whatever_roles_the_app_has(make_emulator):
+    """All pages of a long window (every order of the dataset in the 2026 shape), for an app with every role
+    and for one with no personal-data role."""
+    for roles in (None, {"Inventory and Order Tracking"}):
+        client = Client(make_emulator(**({} if roles is None else {"roles": roles})))
+        params = {"lastUpdatedAfter": _since(720), "lastUpdatedBefore": _since(1), "includedData": ALL_ORDER_DATA}
+        token, pages, problems = None, 0, []
+        while True:
+            body = client.get("/orders/2026-01-01/orders", **params, **({"paginationToken": token} if token else {})).json()
+            problems += errors(ORDERS_2026, "GET", "/orders/2026-01-01/orders", 200, body)[:5]
+            pages += 1
+            token = (body.get("pagination") or {}).get("nextToken")
+            if not token:
+                break
+        assert pages >= 4 and not problems, problems
 
 
 def test_report_and_document_shapes_match_the_model(emulator):
@@ -277,6 +313,10 @@ def test_the_closed_validator_rejects_what_the_model_does_not_define(emulator):
     body["payload"]["Orders"][0]["Bogus"] = 1
     assert errors(ORDERS, "GET", "/orders/v0/orders", 200, body)
     del body["payload"]["Orders"][0]["Bogus"]
+    searched = Client(emulator).get("/orders/2026-01-01/orders", lastUpdatedAfter=_since(30), includedData="PROCEEDS").json()
+    assert not errors(ORDERS_2026, "GET", "/orders/2026-01-01/orders", 200, searched)
+    searched["orders"][0]["orderItems"][0]["product"]["ItemPrice"] = {"amount": "1.00", "currencyCode": "USD"}
+    assert errors(ORDERS_2026, "GET", "/orders/2026-01-01/orders", 200, searched)
     body["payload"]["Orders"][0]["OrderTotal"]["Amount"] = 12.5  # Orders money is a string
     assert errors(ORDERS, "GET", "/orders/v0/orders", 200, body)
     body["payload"]["Orders"][0]["OrderTotal"]["Amount"] = "12.50"
