@@ -27,7 +27,7 @@ logger = logging.getLogger("airbyte")
 MAX_HISTORY = timedelta(days=730)
 FINANCIAL_EVENTS_STEPS = ("1", "7", "14", "30", "60", "90", "180")
 # Orders API versions the order streams can read (README, "Orders API 2026-01-01"); Amazon removes v0 on 2027-03-27.
-OrdersApi = Literal["2026-01-01", "v0"]
+ORDERS_APIS = ("2026-01-01", "v0")
 _CREDENTIALS = {"lwa_app_id": "LWA client id", "lwa_client_secret": "LWA client secret", "refresh_token": "refresh token"}
 
 
@@ -87,7 +87,7 @@ class UserConfig(BaseModel):
     report_options_list: Optional[List[ReportOptionsEntry]] = None
     api_url: Optional[StrictStr] = None
     lwa_url: Optional[StrictStr] = None
-    orders_api: OrdersApi
+    orders_api: StrictStr
 
     @field_validator("aws_environment", mode="before")
     @classmethod
@@ -125,6 +125,13 @@ class UserConfig(BaseModel):
     def _known_step(cls, value: str) -> str:
         if value not in FINANCIAL_EVENTS_STEPS:
             raise ValueError(f"must be one of {', '.join(FINANCIAL_EVENTS_STEPS)} (days), got {value!r}")
+        return value
+
+    @field_validator("orders_api", mode="after")
+    @classmethod
+    def _known_orders_api(cls, value: str) -> str:
+        if value not in ORDERS_APIS:
+            raise ValueError(f"must be {' or '.join(ORDERS_APIS)} (Amazon removes v0 on 2027-03-27), got {value!r}")
         return value
 
     @field_validator("api_url", "lwa_url", mode="after")

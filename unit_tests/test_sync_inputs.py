@@ -117,15 +117,16 @@ def test_an_unreadable_cursor_fails_its_stream_alone_naming_stream_and_value(api
     assert not [r for r in api.request_history if r.method == "POST" and r.url == REPORTS]
 
 
-def test_a_config_without_lookback_window_days_uses_the_documented_default_of_two_days(api):
+@pytest.mark.parametrize("orders_api, path, after", [SEARCH_ORDERS, GET_ORDERS], ids=["2026-01-01", "v0"])
+def test_a_config_without_lookback_window_days_uses_the_documented_default_of_two_days(api, orders_api, path, after):
     from source_amazon_seller_partner.catalog.manifest import spec_defaults
 
     assert spec_defaults()["lookback_window_days"] == 2  # what the spec documents
     saved = NOW - timedelta(days=5)
-    cfg = config()
+    cfg = config(orders_api=orders_api)
     assert "lookback_window_days" not in cfg  # as the command line or PyAirbyte would pass it
     run_read(cfg, ["Orders"], state=[state_of("Orders", {"LastUpdateDate": iso(saved)})])
-    assert first_window_start(api, "/orders/v0/orders", "LastUpdatedAfter") == saved - timedelta(days=2)
+    assert first_window_start(api, path, after) == saved - timedelta(days=2)
 
 
 # ----------------------------------------------------------------------------------------- catalog
