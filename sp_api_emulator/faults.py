@@ -12,6 +12,9 @@ Spec: clauses separated by `;` (whitespace ignored):
   report_cancel=T[,T..]   ... end CANCELLED.
   report_stuck=T[,T..]    ... stay IN_PROGRESS forever.
   slow=OP:S[,OP:S..]      responses of OP (or `*`) are delayed S real seconds.
+  finance_page_bytes=N    listFinancialEvents pages over N bytes of JSON are refused (Amazon's limit: 10 MB).
+  expire_page_tokens=N    the next N NextTokens of listFinancialEvents / listTransactions sent back are
+                          refused as expired (Amazon: "Token is not valid, token duration is 3 minutes.").
   seed=N                  the RNG seed (default: the emulator's seed).
 Example: `getOrders:429=0.1,500=0.02;*:503=0.02;drop=0.01;truncate_gzip=0.5;token_expiry=120`
 """
@@ -41,6 +44,8 @@ class FaultPlan:
     report_cancel: FrozenSet[str] = frozenset()
     report_stuck: FrozenSet[str] = frozenset()
     slow: Dict[str, float] = field(default_factory=dict)
+    finance_page_bytes: Optional[int] = None
+    expire_page_tokens: int = 0
     seed: Optional[int] = None
     spec: str = ""
 
@@ -131,6 +136,14 @@ def parse_fault_spec(spec: Optional[str]) -> FaultPlan:
                 if not colon or not operation:
                     raise FaultSpecError(f"expected slow=OP:SECONDS in {clause!r}")
                 plan.slow[operation] = _seconds(seconds, clause)
+        elif head in ("finance_page_bytes", "expire_page_tokens"):
+            try:
+                count = int(rest)
+            except ValueError:
+                raise FaultSpecError(f"{head} must be a whole number in {clause!r}") from None
+            if count < 0:
+                raise FaultSpecError(f"{head} must not be negative in {clause!r}")
+            setattr(plan, head, count)
         elif head == "seed":
             try:
                 plan.seed = int(rest)
@@ -155,7 +168,16 @@ class FaultInjector:
             self.plan = plan
             seed = plan.seed if plan.seed is not None else self._default_seed
             self._rng = random.Random(f"faults:{seed}")
+            self._page_tokens_to_expire = plan.expire_page_tokens
         return plan
+
+    def expire_page_token(self) -> bool:
+        """True for each of the next `expire_page_tokens` page tokens sent back."""
+        with self._lock:
+            if self._page_tokens_to_expire <= 0:
+                return False
+            self._page_tokens_to_expire -= 1
+            return True
 
     def _draw(self, probability: float) -> bool:
         if probability <= 0.0:
