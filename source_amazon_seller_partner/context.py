@@ -11,13 +11,14 @@ Amazon meters and authorises per selling partner and app, so one sync holds:
 - `transport(...)`: the HTTP path of custom components (transport.py), one per component name;
 - `documents`: downloads of presigned report documents;
 - `recent_reports`: the reports Amazon already has for this sync's report types (listed once);
-- `shared(key, create)`: further per-sync objects (e.g. page caches) created once, under a lock.
+- `shared(key, create)`: further per-sync objects (e.g. page caches) created once, under a lock;
+- `selected_streams`: the streams of the configured catalog, once `read` starts (None before).
 """
 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Mapping, Optional, TypeVar
 
 from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
 
@@ -30,9 +31,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# Builds the manifest's error handler (definitions/error_handler) for a component's parameters
-# (its `name`, `api_name` and `role` appear in the error messages).
-ErrorHandlerFactory = Callable[[Mapping[str, Any]], ErrorHandler]
+# Builds one of the manifest's error handlers (by default definitions/error_handler) for a component's
+# parameters (its `name`, `api_name` and `role` appear in the error messages).
+ErrorHandlerFactory = Callable[[Mapping[str, Any], str], ErrorHandler]
 
 
 class SyncContext:
@@ -51,6 +52,7 @@ class SyncContext:
         self._lock = threading.RLock()  # shared() may create objects that ask for a transport
         self._transports: Dict[str, SpApiTransport] = {}
         self._shared: Dict[str, Any] = {}
+        self.selected_streams: Optional[FrozenSet[str]] = None
         self.restricted_tokens = RestrictedDataTokens(
             lambda: self.transport("RestrictedDataTokens", {"api_name": "Tokens API", "role": "a restricted role"})
         )
@@ -58,15 +60,16 @@ class SyncContext:
     def authenticator(self) -> LwaAuthenticator:
         return LwaAuthenticator(config=self.config, parameters={}, context=self)
 
-    def transport(self, name: str, parameters: Mapping[str, Any]) -> SpApiTransport:
-        """The transport of the component `name`; its errors name `parameters['api_name']` and `role`."""
+    def transport(self, name: str, parameters: Mapping[str, Any], error_handler: str = "error_handler") -> SpApiTransport:
+        """The transport of the component `name`; its errors name `parameters['api_name']` and `role`.
+        `error_handler` names the manifest definition that judges its answers."""
         with self._lock:
             transport = self._transports.get(name)
             if transport is None:
                 transport = self._transports[name] = SpApiTransport(
                     name=name,
                     base_url=self.config["_api_url"],
-                    error_handler=self._error_handlers({"name": name, **parameters}),
+                    error_handler=self._error_handlers({"name": name, **parameters}, error_handler),
                     authenticator=self.authenticator(),
                     api_budget=self.rate_limits,
                     settings=self.http,

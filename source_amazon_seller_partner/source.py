@@ -20,6 +20,7 @@ from airbyte_cdk.models import (
     Type,
 )
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import CompositeErrorHandler as CompositeErrorHandlerModel
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import DefaultErrorHandler as DefaultErrorHandlerModel
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.declarative.parsers.manifest_component_transformer import ManifestComponentTransformer
@@ -89,12 +90,13 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
             )
         install_presigned_url_redactor()
 
-    def _error_handler_for(self, parameters: Mapping[str, Any]) -> ErrorHandler:
-        """The manifest's error handler (definitions/error_handler) for a custom component's calls."""
+    def _error_handler_for(self, parameters: Mapping[str, Any], name: str = "error_handler") -> ErrorHandler:
+        """The manifest's error handler `definitions/<name>` for a custom component's calls."""
         definition = ManifestComponentTransformer().propagate_types_and_parameters(
-            "", self._source_config["definitions"]["error_handler"], dict(parameters)
+            "", self._source_config["definitions"][name], dict(parameters)
         )
-        return self._constructor.create_component(DefaultErrorHandlerModel, definition, self._config)
+        model = CompositeErrorHandlerModel if definition.get("type") == "CompositeErrorHandler" else DefaultErrorHandlerModel
+        return self._constructor.create_component(model, definition, self._config)
 
     def _stream_cursors(self) -> Dict[str, StreamCursor]:
         """Each incremental stream's cursor as its state holds it (see state.py)."""
@@ -133,6 +135,8 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
             raise self.config_error
         assert self.context is not None
         catalog = self._readable_catalog(catalog)
+        # The finance streams share their pages with the other selected ones (finances/pages.py).
+        self.context.selected_streams = frozenset(s.stream.name for s in catalog.streams)
         # A refused refresh token or client secret is final for the whole sync: one LWA call, one line.
         self.context.tokens.access_token()
         # Announce every selected report type up front so getReports (0.0222/s) lists them ten at a time.
