@@ -114,7 +114,7 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
             if parents and parents[0].get("incremental_dependency"):
                 parent_cursor = cursor_of(parents[0]["stream"])
                 parent = (parents[0]["stream"]["name"], parent_cursor) if parent_cursor else None
-            return StreamCursor(field, formats, legacy.get(stream.get("name", "")), parent)
+            return StreamCursor(field, formats, legacy.get(stream.get("name", "")), parent, partitioned=bool(router))
 
         cursors = {}
         for stream in self._stream_configs(self._source_config):

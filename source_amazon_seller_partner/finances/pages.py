@@ -198,13 +198,13 @@ class PageCache:
         with self._lock:
             self._held[(id(feed), index)] = (feed, index, size)
             self._bytes += size
-            self.peak_bytes = max(self.peak_bytes, self._bytes)
             while self._bytes > self.max_bytes and len(self._held) > 1:
                 victim, number, victim_size = next(iter(self._held.values()))
                 del self._held[(id(victim), number)]
                 self._bytes -= victim_size
                 self.evictions += 1
                 victims.append((victim, number))
+            self.peak_bytes = max(self.peak_bytes, self._bytes)
         return victims
 
     def _uncached(self, feed: WindowFeed, index: int, size: int) -> None:
