@@ -15,6 +15,10 @@ DEFAULT_REST_STREAMS: List[str] = [
     "RefundEvents",
     "ServiceFeeEvents",
     "AdjustmentEvents",
+    "FinancialChargeComponents",
+    "FinancialFeeComponents",
+    "FinancialTransactions",
+    "FinancialTransactionBreakdowns",
     "FbaInventorySummaries",
     "MarketplaceParticipations",
 ]
