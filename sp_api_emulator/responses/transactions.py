@@ -125,12 +125,9 @@ def _summary(event: FinancialEvent) -> List[Tuple[str, List[Leaf]]]:
 def transaction_json(event: FinancialEvent, seller, group_ids: Dict[tuple, str], now) -> Dict[str, Any]:
     currency = event.market.currency
     status = event.transaction_status(now)
-    related = []
-    if event.order_id:
-        related.append({"relatedIdentifierName": "ORDER_ID", "relatedIdentifierValue": event.order_id})
-    group_id = group_ids.get((event.market.code, settlement_period_start(event.posted, event.market)))
-    if group_id and status != "DEFERRED":  # held funds join a settlement when released
-        related.append({"relatedIdentifierName": "FINANCIAL_EVENT_GROUP_ID", "relatedIdentifierValue": group_id})
+    # held funds join a settlement (event group) when released
+    related = [{"relatedIdentifierName": name, "relatedIdentifierValue": value}
+               for name, value in _related(event, status, group_ids).items() if value]
     transaction: Dict[str, Any] = {
         "sellingPartnerMetadata": {"sellingPartnerId": seller.seller_id, "accountType": "Standard Orders",
                                    "marketplaceId": event.market.id},
@@ -185,27 +182,30 @@ def _first_state(emu, req: Request) -> Dict[str, Any]:
             "market": market, "status": status, "name": name, "value": value, "offset": 0, "region": req.region}
 
 
-def _selected(emu, req: Request, state: Dict[str, Any]) -> List[Dict[str, Any]]:
+def _related(event: FinancialEvent, status: str, group_ids: Dict[tuple, str]) -> Dict[str, Optional[str]]:
+    group_id = group_ids.get((event.market.code, settlement_period_start(event.posted, event.market)))
+    return {"ORDER_ID": event.order_id, "FINANCIAL_EVENT_GROUP_ID": group_id if status != "DEFERRED" else None}
+
+
+def _selected(emu, req: Request, state: Dict[str, Any], group_ids: Dict[tuple, str]) -> List[FinancialEvent]:
+    """The events the query selects (filters decided without building the transactions)."""
     seller = emu.dataset.seller
     after = parse_iso(state["after"]) if state["after"] else None
     before = parse_iso(state["before"]) if state["before"] else None
     if after and before and before - after > timedelta(days=180):
         return []
-    group_ids = {(g.market.code, g.start): g.group_id for g in seller.groups}
     markets: Optional[List[str]] = [state["market"]] if state["market"] else region_market_ids(emu, req)
-    transactions = []
+    selected = []
     for event in seller.events_in_window(after, before, markets):
         if state["market"] == US and _is_us_mfn_order(event, seller):
             continue
-        tx = transaction_json(event, seller, group_ids, req.now)
-        if state["status"] and tx["transactionStatus"] != state["status"]:
+        status = event.transaction_status(req.now)
+        if state["status"] and status != state["status"]:
             continue
-        if state["name"] and not any(r["relatedIdentifierName"] == state["name"]
-                                     and r["relatedIdentifierValue"] == state["value"]
-                                     for r in tx["relatedIdentifiers"]):
+        if state["name"] and _related(event, status, group_ids).get(state["name"]) != state["value"]:
             continue
-        transactions.append(tx)
-    return transactions
+        selected.append(event)
+    return selected
 
 
 def list_transactions(emu, req: Request):
@@ -216,10 +216,13 @@ def list_transactions(emu, req: Request):
             raise InvalidInput("Invalid nextToken.")
     else:
         state = _first_state(emu, req)
-    transactions = _selected(emu, req, state)
+    seller = emu.dataset.seller
+    group_ids = {(g.market.code, g.start): g.group_id for g in seller.groups}
+    events = _selected(emu, req, state, group_ids)
     offset = state["offset"]
-    payload: Dict[str, Any] = {"transactions": transactions[offset:offset + PAGE_SIZE]}
-    if offset + PAGE_SIZE < len(transactions):
+    payload: Dict[str, Any] = {"transactions": [transaction_json(e, seller, group_ids, req.now)
+                                                for e in events[offset:offset + PAGE_SIZE]]}
+    if offset + PAGE_SIZE < len(events):
         # no lifetime is reported for listTransactions tokens: they do not expire here
         payload["nextToken"] = emu.page_tokens.encode({**state, "offset": offset + PAGE_SIZE})
     return 200, {"payload": payload}
