@@ -69,8 +69,11 @@ def planned_windows(cursor: Any, end_of_sync: datetime) -> Optional[FrozenSet[Wi
     if slices is None:
         return None
     windows = set()
-    for stream_slice in slices():
-        window = request_window(stream_slice.cursor_slice, end_of_sync)
-        if not window.empty:
-            windows.add(window.key)
+    try:
+        for stream_slice in slices():
+            window = request_window(stream_slice.cursor_slice, end_of_sync)
+            if not window.empty:
+                windows.add(window.key)
+    except (ValueError, AttributeError):  # not a date-window cursor: the stream reads on its own
+        return None
     return frozenset(windows)
