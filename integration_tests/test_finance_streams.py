@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any, Dict, Iterable, List, Mapping
+from typing import Any, Dict, Iterable, Mapping
 
 from integration_tests.acceptance_configs import emulator_config, running_emulator_config
 from integration_tests.sync_harness import Connector, fixed_window

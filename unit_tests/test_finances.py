@@ -3,10 +3,9 @@ size reduction, expired NextTokens, event keys, charge/fee rows, breakdown rows,
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,9 +15,8 @@ from airbyte_cdk.sources.declarative.interpolation.jinja import JinjaInterpolati
 from airbyte_cdk.test.entrypoint_wrapper import read
 
 from source_amazon_seller_partner.finances.components import component_rows
-from source_amazon_seller_partner.finances.fetch import event_id
+from source_amazon_seller_partner.finances.fetch import TransactionPage, event_id
 from source_amazon_seller_partner.finances.records import BreakdownRecords
-from source_amazon_seller_partner.finances.fetch import TransactionPage
 from source_amazon_seller_partner.finances.windows import RequestWindow, request_window
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 from unit_tests.mock_api import API, CA, LWA, US, config
@@ -389,3 +387,14 @@ def test_a_per_marketplace_transactions_state_is_read_from_its_earliest_marketpl
     assert min(c["postedAfter"] for c in calls) == iso(older)
     final = output.state_messages[-1].state.stream.stream_state.__dict__
     assert set(final) == {"postedDate"} and parse(final["postedDate"]) > newer
+
+
+def test_marketplace_of_an_event_is_what_amazon_names_or_nothing():
+    from source_amazon_seller_partner.finances.records import event_marketplace
+    from source_amazon_seller_partner.marketplaces import BY_SITE_NAME
+
+    assert event_marketplace({"MarketplaceName": "Amazon.co.uk"}, BY_SITE_NAME) == "A1F83G8C2ARO7P"
+    assert event_marketplace({"MarketplaceName": "Amazon.com.mx"}, BY_SITE_NAME) == "A1AM78C64UM0Y8"  # not configured: still named
+    assert event_marketplace({"MarketplaceId": "A2EUQ1WTGCTBG2", "MarketplaceCountryCode": "CA"}, BY_SITE_NAME) == CA
+    assert event_marketplace({"FeeReason": "Subscription fee", "StoreName": "x"}, BY_SITE_NAME) is None
+    assert event_marketplace({"MarketplaceName": "Amazon.example"}, BY_SITE_NAME) is None

@@ -12,7 +12,8 @@ of a window creates its WindowFeed; the feed fetches each page once, when the fi
 it, and keeps it until every reader planned for that window has read it. Readers move through the
 pages independently; one fetch is in flight per window at a time.
 
-Memory: pages waiting for slower readers, at most `max_bytes` of Amazon's JSON in all. Beyond that
+Memory: pages waiting for slower readers, at most `max_bytes` of Amazon's JSON in all (plus the page
+just fetched). Beyond that
 the oldest waiting page is dropped and a reader that still needed it reads the window on its own
 (more calls, records sent again with the same keys). A stream not planned for a window (its cursor
 was asked but chose other windows) reads that window on its own as well.
@@ -114,11 +115,7 @@ class WindowFeed:
 
     def _release(self, index: int, reader: str) -> None:
         with self._cond:
-            cached = self._pages.get(index)
-            if cached is not None:
-                cached.pending.discard(reader)
-                if not cached.pending:
-                    self._drop(index)
+            self._release_locked(index, reader)
 
     def _leave(self, reader: str, index: int) -> None:
         """The reader is done with the window (at its end, or stopped early): it holds no page back."""
