@@ -5,10 +5,14 @@
 Starts the emulator (``--profile bench``: ~20k orders in US + CA over 365 days) as a subprocess and
 runs the connector's own console command as another, so what is measured is what a user runs:
 
-1. ``full``: a first sync of the demo's default catalog (demo/streams.py), 365 days, US + CA, the order
-   streams on Orders API 2026-01-01 (the default ``orders_api``). Next to it, for the same dataset, the
-   lower bounds of both Orders API paths (bench/orders_bounds.py: the requests each path needs, from the
-   emulator's truth per window and marketplace).
+1. ``full``: a first sync of the demo's default catalog (demo/streams.py) plus every finance stream
+   (ListFinancialEvents, the per-event-type streams, the charge/fee component streams, the
+   transaction streams), 365 days, US + CA, the order streams on Orders API 2026-01-01 (the default
+   ``orders_api``). Next to it, for the same dataset, the lower bounds of both Orders API paths
+   (bench/orders_bounds.py: the requests each path needs, from the emulator's truth per window and
+   marketplace). Then ``finance_one_stream`` reads ShipmentEvents alone with the same config: the full
+   sync's ``listFinancialEvents`` calls are printed next to that count (target: equal, the finance
+   streams share their pages).
 2. ``incremental``: Orders + OrderItems 30 minutes after the previous sync: scenario 1's final state
    with its cursors moved back to 30 minutes ago, after ``/_emulator/mutate`` changed N orders.
    (``--only incremental`` first runs a quick 3-day sync to get a state.)
@@ -49,6 +53,7 @@ BENCH_MARKETPLACES = ["US", "CA"]
 BENCH_HISTORY_DAYS = 365
 INCREMENTAL_STREAMS = ["Orders", "OrderItems"]
 ORDERS_V0_OPERATIONS = ("getOrders", "getOrder", "getOrderItems", "getOrderBuyerInfo", "getOrderAddress", "getOrderItemsBuyerInfo")
+ONE_FINANCE_STREAM = "ShipmentEvents"
 INCREMENTAL_GAP = timedelta(minutes=30)
 ORDER_CURSOR_FIELD = "LastUpdateDate"
 READ_TIMEOUT_SECONDS = 3600
@@ -412,8 +417,26 @@ class Bench:
             return len(self.emulator.admin("GET", f"/_emulator/truth?{query}")["orders"])
 
         return paths_side_by_side(count, marketplaces, _parse_time(normalized["_start_date"]),
-                                  _parse_time(normalized["_rest_end_date"]), int(normalized.get("period_in_days", 90)),
+                                  _parse_time(normalized["_rest_end_date"]), int(normalized["period_in_days"]),
                                   emulator_limits(self.args.time_scale))
+
+    def finance_one_stream(self, full: Dict[str, Any], used_operations: List[str]) -> Dict[str, Any]:
+        """listFinancialEvents calls of the full sync next to those of one finance event stream alone."""
+        self._wait_for_full_buckets(used_operations)
+        summary, _, _ = self.scenario("finance_one_stream", [ONE_FINANCE_STREAM], None, FULL_SYNC_MAX_RATIO)
+        all_streams = full["requests_per_operation"].get("listFinancialEvents", 0)
+        one_stream = summary["requests_per_operation"].get("listFinancialEvents", 0)
+        finance = {"listFinancialEvents_calls_full_sync": all_streams,
+                   "finance_streams_in_full_sync": full.get("finance_streams", 0),
+                   f"listFinancialEvents_calls_{ONE_FINANCE_STREAM}_alone": one_stream,
+                   "listTransactions_calls_full_sync": full["requests_per_operation"].get("listTransactions", 0)}
+        full["finance_calls"] = finance
+        full["targets_met"]["listFinancialEvents_calls_equal_one_stream"] = all_streams == one_stream > 0
+        full["all_targets_met"] = all(full["targets_met"].values())
+        # a measurement for the full sync's target, not a scenario with targets of its own
+        for key in ("targets_met", "all_targets_met"):
+            summary.pop(key, None)
+        return summary
 
     def incremental(self, states: Mapping[str, Mapping[str, Any]], used_operations: List[str]) -> Dict[str, Any]:
         missing = [s for s in INCREMENTAL_STREAMS if s not in states]
@@ -452,10 +475,19 @@ def spec_default(key: str) -> Any:
     return assemble_manifest()["spec"]["connection_specification"]["properties"][key].get("default")
 
 
+def finance_streams() -> List[str]:
+    """Every finance stream that reads listFinancialEvents or listTransactions."""
+    from source_amazon_seller_partner.catalog.finance_streams import financial_event_types
+
+    return (["ListFinancialEvents"] + [entry["stream"] for entry in financial_event_types()]
+            + ["FinancialChargeComponents", "FinancialFeeComponents", "FinancialTransactions", "FinancialTransactionBreakdowns"])
+
+
 def default_streams() -> List[str]:
     from demo.streams import demo_stream_names, emulator_served_report_types
 
-    return demo_stream_names(served_report_types=emulator_served_report_types())
+    names = demo_stream_names(served_report_types=emulator_served_report_types())
+    return names + [name for name in finance_streams() if name not in names]
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -486,7 +518,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.only in (None, "full"):
             streams = args.streams.split(",") if args.streams else default_streams()
             report["full"], result, used = bench.full(streams)
+            report["full"]["finance_streams"] = len(set(streams) & set(finance_streams()))
             states = result.states
+            if report["full"]["finance_streams"]:
+                report["finance_one_stream"] = bench.finance_one_stream(report["full"], used)
         if args.only in (None, "incremental"):
             if not states:
                 report["quick_first_sync"], result, used = bench.quick_first_sync()

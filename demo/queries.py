@@ -47,53 +47,27 @@ LIMIT 10
 """.strip()
 
 FEES_AND_REFUNDS_BY_MONTH = """
--- Finance events: amounts sit in nested JSON lists; unnest them with DuckDB's JSON functions.
--- They cover every marketplace of the account (Amazon does not filter them), hence per currency.
--- ServiceFeeEvents carry no date of their own: the connector dates them at the end of the window read.
-WITH item_fees AS (          -- fees Amazon charged per shipped item (commission, FBA fees, ...)
-    SELECT PostedDate, fee ->> '$.FeeAmount.CurrencyCode' AS currency,
-           CAST(fee ->> '$.FeeAmount.CurrencyAmount' AS DECIMAL(18, 2)) AS amount
-    FROM shipmentevents,
-         unnest(CAST(ShipmentItemList AS JSON[])) AS i(item),
-         unnest(CAST(item -> '$.ItemFeeList' AS JSON[])) AS f(fee)
-),
-service_fees AS (            -- account-level fees (subscription, storage, ...)
-    SELECT PostedDate, fee ->> '$.FeeAmount.CurrencyCode' AS currency,
-           CAST(fee ->> '$.FeeAmount.CurrencyAmount' AS DECIMAL(18, 2)) AS amount
-    FROM servicefeeevents,
-         unnest(CAST(FeeList AS JSON[])) AS f(fee)
-),
-refunds AS (                 -- money returned to buyers (principal, tax, shipping, ...)
-    SELECT PostedDate, charge ->> '$.ChargeAmount.CurrencyCode' AS currency,
-           CAST(charge ->> '$.ChargeAmount.CurrencyAmount' AS DECIMAL(18, 2)) AS amount
-    FROM refundevents,
-         unnest(CAST(ShipmentItemAdjustmentList AS JSON[])) AS i(item),
-         unnest(CAST(item -> '$.ItemChargeAdjustmentList' AS JSON[])) AS c(charge)
-),
-adjustments AS (             -- reimbursements and other corrections
-    SELECT PostedDate, AdjustmentAmount ->> 'CurrencyCode' AS currency,
-           CAST(AdjustmentAmount ->> 'CurrencyAmount' AS DECIMAL(18, 2)) AS amount
-    FROM adjustmentevents
-),
-all_amounts AS (
-    SELECT 'item fees' AS kind, * FROM item_fees
-    UNION ALL SELECT 'service fees', * FROM service_fees
-    UNION ALL SELECT 'refunds', * FROM refunds
-    UNION ALL SELECT 'adjustments', * FROM adjustments
-)
-SELECT strftime(CAST(PostedDate AS TIMESTAMP), '%Y-%m') AS month, currency,
-       sum(amount) FILTER (WHERE kind = 'item fees')    AS item_fees,
-       sum(amount) FILTER (WHERE kind = 'service fees') AS service_fees,
-       sum(amount) FILTER (WHERE kind = 'refunds')      AS refunds,
-       sum(amount) FILTER (WHERE kind = 'adjustments')  AS adjustments
-FROM all_amounts
+-- One row per fee (FinancialFeeComponents) and per charge (FinancialChargeComponents) of the finance
+-- events: nothing to unnest. The regional endpoint serves every marketplace of its region, hence per
+-- currency. Events Amazon gives no date (ServiceFeeEvents) are dated at the end of the window read.
+-- Reimbursements (AdjustmentEvents) are neither: see FinancialTransactionBreakdowns.
+SELECT strftime(CAST(posted_date AS TIMESTAMP), '%Y-%m') AS month, currency,
+       sum(amount) FILTER (WHERE kind = 'fee' AND event_stream = 'ShipmentEvents')   AS item_fees,
+       sum(amount) FILTER (WHERE kind = 'fee' AND event_stream = 'ServiceFeeEvents') AS service_fees,
+       sum(amount) FILTER (WHERE kind = 'fee' AND event_stream NOT IN ('ShipmentEvents', 'ServiceFeeEvents')) AS other_fees,
+       sum(amount) FILTER (WHERE kind = 'charge' AND event_stream = 'RefundEvents')  AS refunds
+FROM (SELECT 'fee' AS kind, event_stream, posted_date, currency, CAST(amount AS DECIMAL(18, 2)) AS amount
+      FROM financialfeecomponents
+      UNION ALL
+      SELECT 'charge', event_stream, posted_date, currency, CAST(amount AS DECIMAL(18, 2))
+      FROM financialchargecomponents)
 GROUP BY ALL
 ORDER BY month DESC, currency
 """.strip()
 
 EXAMPLE_QUERIES: List[Tuple[str, str]] = [
     ("Sales by marketplace and day (Orders, latest 10 rows)", SALES_BY_MARKETPLACE_AND_DAY),
-    ("Fees, refunds and adjustments by month (finance event streams)", FEES_AND_REFUNDS_BY_MONTH),
+    ("Fees and refunds by month (FinancialFeeComponents, FinancialChargeComponents)", FEES_AND_REFUNDS_BY_MONTH),
 ]
 
 

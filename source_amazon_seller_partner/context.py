@@ -12,7 +12,8 @@ Amazon meters and authorises per selling partner and app, so one sync holds:
 - `documents`: downloads of presigned report documents;
 - `recent_reports`: the reports Amazon already has for this sync's report types (listed once);
 - `shared(key, create)`: further per-sync objects (e.g. page caches) created once, under a lock;
-- `selected_streams`: the names the sync reads (set by the source's read; None when not known).
+- `selected_streams`: the streams of the configured catalog, once `read` starts (None before): the
+  order and finance page readers keep a page until every selected stream that needs it has read it.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# Builds the manifest's error handler (definitions/error_handler) for a component's parameters
-# (its `name`, `api_name` and `role` appear in the error messages).
-ErrorHandlerFactory = Callable[[Mapping[str, Any]], ErrorHandler]
+# Builds one of the manifest's error handlers (by default definitions/error_handler) for a component's
+# parameters (its `name`, `api_name` and `role` appear in the error messages).
+ErrorHandlerFactory = Callable[[Mapping[str, Any], str], ErrorHandler]
 
 
 class SyncContext:
@@ -60,15 +61,16 @@ class SyncContext:
     def authenticator(self) -> LwaAuthenticator:
         return LwaAuthenticator(config=self.config, parameters={}, context=self)
 
-    def transport(self, name: str, parameters: Mapping[str, Any]) -> SpApiTransport:
-        """The transport of the component `name`; its errors name `parameters['api_name']` and `role`."""
+    def transport(self, name: str, parameters: Mapping[str, Any], error_handler: str = "error_handler") -> SpApiTransport:
+        """The transport of the component `name`; its errors name `parameters['api_name']` and `role`.
+        `error_handler` names the manifest definition that judges its answers."""
         with self._lock:
             transport = self._transports.get(name)
             if transport is None:
                 transport = self._transports[name] = SpApiTransport(
                     name=name,
                     base_url=self.config["_api_url"],
-                    error_handler=self._error_handlers({"name": name, **parameters}),
+                    error_handler=self._error_handlers({"name": name, **parameters}, error_handler),
                     authenticator=self.authenticator(),
                     api_budget=self.rate_limits,
                     settings=self.http,

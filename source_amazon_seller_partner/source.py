@@ -20,6 +20,7 @@ from airbyte_cdk.models import (
     Type,
 )
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import CompositeErrorHandler as CompositeErrorHandlerModel
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import DefaultErrorHandler as DefaultErrorHandlerModel
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.declarative.parsers.manifest_component_transformer import ManifestComponentTransformer
@@ -94,12 +95,13 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
             )
         install_presigned_url_redactor()
 
-    def _error_handler_for(self, parameters: Mapping[str, Any]) -> ErrorHandler:
-        """The manifest's error handler (definitions/error_handler) for a custom component's calls."""
+    def _error_handler_for(self, parameters: Mapping[str, Any], name: str = "error_handler") -> ErrorHandler:
+        """The manifest's error handler `definitions/<name>` for a custom component's calls."""
         definition = ManifestComponentTransformer().propagate_types_and_parameters(
-            "", self._source_config["definitions"]["error_handler"], dict(parameters)
+            "", self._source_config["definitions"][name], dict(parameters)
         )
-        return self._constructor.create_component(DefaultErrorHandlerModel, definition, self._config)
+        model = CompositeErrorHandlerModel if definition.get("type") == "CompositeErrorHandler" else DefaultErrorHandlerModel
+        return self._constructor.create_component(model, definition, self._config)
 
     def _stream_cursors(self) -> Dict[str, StreamCursor]:
         """Each incremental stream's cursor as its state holds it (see state.py)."""
@@ -117,7 +119,7 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
             if parents and parents[0].get("incremental_dependency"):
                 parent_cursor = cursor_of(parents[0]["stream"])
                 parent = (parents[0]["stream"]["name"], parent_cursor) if parent_cursor else None
-            return StreamCursor(field, formats, legacy.get(stream.get("name", "")), parent)
+            return StreamCursor(field, formats, legacy.get(stream.get("name", "")), parent, partitioned=bool(router))
 
         cursors = {}
         for stream in self._stream_configs(self._source_config):
@@ -138,6 +140,7 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
             raise self.config_error
         assert self.context is not None
         catalog = self._readable_catalog(catalog)
+        # The order and finance page readers share their pages among the selected streams (orders/, finances/).
         self.context.selected_streams = frozenset(s.stream.name for s in catalog.streams)
         # A refused refresh token or client secret is final for the whole sync: one LWA call, one line.
         self.context.tokens.access_token()

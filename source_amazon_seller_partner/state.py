@@ -1,6 +1,8 @@
 """Incoming state, made readable before the CDK sees it.
 
-Accepted: what this connector writes (per-marketplace `states` with the stream's cursor), and what
+Accepted: what this connector writes (per-marketplace `states` with the stream's cursor; for a stream
+read per marketplace before and as one range now, such as FinancialTransactions, the earliest of its
+marketplaces' cursors), and what
 Airbyte's connector 4.6.4 wrote or accepted: one cursor for the whole stream (the CDK applies it to
 every marketplace), date-only values ("2024-01-31" for report streams), a report stream's own
 4.6.4 cursor field (e.g. `last-updated-date`, renamed to ours), GLOBAL and LEGACY state messages
@@ -35,6 +37,7 @@ class StreamCursor:
     formats: Tuple[str, ...]
     legacy_field: Optional[str] = None
     parent: Optional[Tuple[str, "StreamCursor"]] = None  # (parent stream name, its cursor) for substreams
+    partitioned: bool = True  # False: one cursor for the whole stream (no partition router)
 
 
 class UnreadableState(ValueError):
@@ -86,6 +89,8 @@ def _as_dict(blob: Any) -> Dict[str, Any]:
 
 
 def _readable(blob: Dict[str, Any], cursor: StreamCursor) -> Dict[str, Any]:
+    if any(key in blob for key in _PARTITION_KEYS) and not cursor.partitioned and cursor.parent is None:
+        return _earliest_partition(blob, cursor)
     if any(key in blob for key in _PARTITION_KEYS):
         for entry in blob.get("states") or []:
             if isinstance(entry, Mapping) and isinstance(entry.get("cursor"), Mapping):
@@ -97,6 +102,31 @@ def _readable(blob: Dict[str, Any], cursor: StreamCursor) -> Dict[str, Any]:
             parent_state[cursor.parent[0]] = _readable(dict(parent_state[cursor.parent[0]]), cursor.parent[1])
         return blob
     return _readable_cursor(blob, cursor)
+
+
+def _earliest_partition(blob: Dict[str, Any], cursor: StreamCursor) -> Dict[str, Any]:
+    """A per-partition state for a stream that is one range now: the earliest cursor (nothing is skipped)."""
+    cursors = [entry["cursor"] for entry in blob.get("states") or []
+               if isinstance(entry, Mapping) and isinstance(entry.get("cursor"), Mapping)]
+    if isinstance(blob.get("state"), Mapping):
+        cursors.append(blob["state"])
+    values = [_readable_cursor(dict(c), cursor).get(cursor.field) for c in cursors]
+    readable = [(_parsed(v, cursor.formats), v) for v in values if v is not None]
+    if not readable:
+        return {}
+    earliest = min(readable, key=lambda pair: pair[0])[1]
+    logger.info("Reading the per-marketplace state as one cursor at its earliest value, %s.", earliest)
+    return {cursor.field: earliest}
+
+
+def _parsed(value: str, formats: Tuple[str, ...]) -> datetime:
+    for fmt in formats:
+        try:
+            parsed = datetime.strptime(value, fmt)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    raise UnreadableState(value)
 
 
 def _readable_cursor(values: Dict[str, Any], cursor: StreamCursor) -> Dict[str, Any]:

@@ -55,7 +55,8 @@ def main(argv=None) -> int:
                              host=args.host, port=args.port, client_id=args.client_id,
                              client_secret=args.client_secret, refresh_token=args.refresh_token,
                              vendor_refresh_token=args.vendor_refresh_token, roles=args.roles)
-    print(json.dumps({"api_url": running.api_url, "lwa_url": running.lwa_url}), flush=True)
+    print(json.dumps({"api_url": running.api_url, "lwa_url": running.lwa_url, "region_urls": running.region_urls}),
+          flush=True)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

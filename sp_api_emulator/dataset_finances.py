@@ -14,6 +14,8 @@ from .models.common import alnum, digits
 from .models import (EventGroup, FinancialEvent, Order, Product, currency_amount, financial_event_key, round_money,
                      settlement_period_start, stable_id, stable_number)
 from .models.finances import SETTLEMENT_PERIOD_DAYS
+
+DEFERRAL_PERIOD = timedelta(days=7)
 from .timeutil import iso
 
 
@@ -24,7 +26,7 @@ class FinanceBuilder:
     def shipment_event(self, order: Order) -> FinancialEvent:
         market = order.market
         items = []
-        net = Decimal("0")
+        net = charge_total = fee_total = Decimal("0")
         for item in order.items:
             charges = [("Principal", item.item_price), ("Tax", item.item_tax)]
             if item.shipping_price:
@@ -47,11 +49,18 @@ class FinanceBuilder:
                                            "PromotionAmount": currency_amount(-item.promotion_discount, market)}]
             items.append(entry)
             net += sum(a for _, a in charges) + sum(a for _, a in fees) - item.promotion_discount
+            charge_total += sum(a for _, a in charges)
+            fee_total += sum(a for _, a in fees)
         posted = order.ship_date or order.last_update_date
         body = {"AmazonOrderId": order.amazon_order_id, "SellerOrderId": order.seller_order_id,
                 "MarketplaceName": market.sales_channel, "PostedDate": iso(posted), "ShipmentItemList": items}
+        # Amazon defers some sellers' order funds (DeferredContext deferralReason DD7: "delivery date
+        # policy", released 7 days after delivery); here one order in three, delivery taken as posting.
+        deferred = int(stable_number(self.seed, "deferral", order.amazon_order_id)) % 3 == 0
         return FinancialEvent("ShipmentEventList", posted, market,
-                              financial_event_key("ShipmentEventList", body), body, net, order.amazon_order_id)
+                              financial_event_key("ShipmentEventList", body), body, net, order.amazon_order_id,
+                              charges=charge_total, fees=fee_total,
+                              released=posted + DEFERRAL_PERIOD if deferred else None)
 
     def _refund_event(self, rng: random.Random, order: Order, posted: datetime) -> FinancialEvent:
         market = order.market
@@ -77,7 +86,8 @@ class FinanceBuilder:
         }
         net = refund_principal + refund_tax + commission_back + refund_commission
         return FinancialEvent("RefundEventList", posted, market, financial_event_key("RefundEventList", body),
-                              body, net, order.amazon_order_id)
+                              body, net, order.amazon_order_id, charges=refund_principal + refund_tax,
+                              fees=commission_back + refund_commission)
 
     def _monthly_events(self, rng: random.Random, market: Market, month_start: datetime,
                         products: Sequence[Product]) -> List[FinancialEvent]:
@@ -87,7 +97,8 @@ class FinanceBuilder:
         body = {"FeeReason": "Subscription fee", "FeeDescription": f"Subscription fee {label} ({market.sales_channel})",
                 "FeeList": [{"FeeType": "Subscription", "FeeAmount": currency_amount(subscription, market)}]}
         events.append(FinancialEvent("ServiceFeeEventList", month_start + timedelta(hours=3), market,
-                                     financial_event_key("ServiceFeeEventList", body), body, subscription))
+                                     financial_event_key("ServiceFeeEventList", body), body, subscription,
+                                     fees=subscription))
         afn = [p for p in products if p.channel == "AFN"]
         if afn:
             product = rng.choice(afn)
@@ -96,7 +107,8 @@ class FinanceBuilder:
                     "ASIN": product.asin, "FeeDescription": f"FBA storage fee {label} {product.sku} ({market.sales_channel})",
                     "FeeList": [{"FeeType": "FBAStorageFee", "FeeAmount": currency_amount(storage, market)}]}
             events.append(FinancialEvent("ServiceFeeEventList", month_start + timedelta(days=6, hours=2), market,
-                                         financial_event_key("ServiceFeeEventList", body), body, storage))
+                                         financial_event_key("ServiceFeeEventList", body), body, storage,
+                                         fees=storage))
             quantity = rng.randint(1, 3)
             per_unit = round_money(self.price(product, market) * Decimal("0.6"), market)
             posted = month_start + timedelta(days=rng.randint(8, 20), hours=rng.randint(0, 23))
@@ -127,7 +139,8 @@ class FinanceBuilder:
                     "FeeComponent": {"FeeType": "CouponRedemptionFee", "FeeAmount": currency_amount(fee * count, market)},
                     "TotalAmount": currency_amount(fee * count, market)}
             events.append(FinancialEvent("CouponPaymentEventList", posted, market,
-                                         financial_event_key("CouponPaymentEventList", body), body, fee * count))
+                                         financial_event_key("CouponPaymentEventList", body), body, fee * count,
+                                         fees=fee * count))
         if rng.random() < 0.3:
             fee = -round_money(Decimal("70") * market.fx, market)
             posted = month_start + timedelta(days=rng.randint(3, 25), hours=9)
@@ -136,7 +149,8 @@ class FinanceBuilder:
                     "feeType": "RunLightningDealFee", "feeAmount": currency_amount(fee, market),
                     "taxAmount": currency_amount(Decimal("0"), market), "totalAmount": currency_amount(fee, market)}
             events.append(FinancialEvent("SellerDealPaymentEventList", posted, market,
-                                         financial_event_key("SellerDealPaymentEventList", body), body, fee))
+                                         financial_event_key("SellerDealPaymentEventList", body), body, fee,
+                                         fees=fee))
         return events
 
     def financial_events(self, orders: Sequence[Order], markets: Sequence[Market],

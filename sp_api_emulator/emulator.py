@@ -30,6 +30,21 @@ log = logging.getLogger("sp_api_emulator")
 
 INJECTED_ERRORS = {429: QuotaExceeded, 500: InternalFailure, 503: ServiceUnavailable}
 
+# Amazon has one endpoint per selling region (NA, EU, FE: "SP-API Endpoints" page). The emulator serves
+# all three from one port: the bare URL is NA, `/_region/EU` and `/_region/FE` (and `/_region/NA`)
+# prefix the others. Finance operations answer for the marketplaces of the region called.
+REGION_PREFIX = "/_region/"
+REGIONS = ("NA", "EU", "FE")
+DEFAULT_REGION = "NA"
+
+
+def split_region(path: str):
+    """(region, path without the region prefix); region None for an unknown prefix."""
+    if not path.startswith(REGION_PREFIX):
+        return DEFAULT_REGION, path
+    code, _, rest = path[len(REGION_PREFIX):].partition("/")
+    return (code.upper() if code.upper() in REGIONS else None), "/" + rest
+
 
 class Emulator:
     """All state of one emulator instance; `handle` is the whole request pipeline."""
@@ -53,11 +68,12 @@ class Emulator:
     # -- pipeline --------------------------------------------------------------------------
     def handle(self, method: str, target: str, headers, body: bytes) -> Response:
         parts = urlsplit(target)
-        path = unquote(parts.path)
+        region, path = split_region(unquote(parts.path))
         query = parse_qs(parts.query, keep_blank_values=True)
         request_id = str(uuid.uuid4())
-        req = Request(method=method, path=path, query=query, headers=headers, body=body, now=utcnow())
-        route, path_params, allowed = urls.match(method, path)
+        req = Request(method=method, path=path, query=query, headers=headers, body=body, now=utcnow(),
+                      region=region or DEFAULT_REGION)
+        route, path_params, allowed = urls.match(method, path) if region else (None, {}, [])
         if route is None:
             status = 405 if allowed else 404
             error = ApiError("Method not allowed." if allowed else f"No resource at {path}.")

@@ -18,6 +18,9 @@ Spec: clauses separated by `;` (whitespace ignored):
   report_stuck=T[,T..]    ... stay IN_PROGRESS forever.
   slow=OP:S[,OP:S..]      responses of OP (or `*`) are delayed S real seconds.
   pagination_expiry=N     the next N searchOrders requests carrying a paginationToken find it expired.
+  finance_page_bytes=N    listFinancialEvents pages over N bytes of JSON are refused (Amazon's limit: 10 MB).
+  expire_page_tokens=N    the next N NextTokens of listFinancialEvents / listTransactions sent back are
+                          refused as expired (Amazon: "Token is not valid, token duration is 3 minutes.").
   seed=N                  the RNG seed (default: the emulator's seed).
 Example: `getOrders:429=0.1,500=0.02;*:503=0.02;drop=0.01;truncate_gzip=0.5;token_expiry=120`
 """
@@ -51,6 +54,8 @@ class FaultPlan:
     null_records: FrozenSet[str] = frozenset()
     slow: Dict[str, float] = field(default_factory=dict)
     pagination_expiry: int = 0
+    finance_page_bytes: Optional[int] = None
+    expire_page_tokens: int = 0
     seed: Optional[int] = None
     spec: str = ""
 
@@ -155,6 +160,14 @@ def parse_fault_spec(spec: Optional[str]) -> FaultPlan:
                 raise FaultSpecError(f"pagination_expiry must be a whole number in {clause!r}") from None
             if plan.pagination_expiry < 0:
                 raise FaultSpecError(f"negative pagination_expiry in {clause!r}")
+        elif head in ("finance_page_bytes", "expire_page_tokens"):
+            try:
+                count = int(rest)
+            except ValueError:
+                raise FaultSpecError(f"{head} must be a whole number in {clause!r}") from None
+            if count < 0:
+                raise FaultSpecError(f"{head} must not be negative in {clause!r}")
+            setattr(plan, head, count)
         elif head == "seed":
             try:
                 plan.seed = int(rest)
@@ -180,7 +193,16 @@ class FaultInjector:
             seed = plan.seed if plan.seed is not None else self._default_seed
             self._rng = random.Random(f"faults:{seed}")
             self._expiries_left = plan.pagination_expiry
+            self._page_tokens_to_expire = plan.expire_page_tokens
         return plan
+
+    def expire_page_token(self) -> bool:
+        """True for each of the next `expire_page_tokens` page tokens sent back."""
+        with self._lock:
+            if self._page_tokens_to_expire <= 0:
+                return False
+            self._page_tokens_to_expire -= 1
+            return True
 
     def _draw(self, probability: float) -> bool:
         if probability <= 0.0:

@@ -23,6 +23,7 @@ class Request:
     now: datetime
     path_params: Dict[str, str] = field(default_factory=dict)
     token: Any = None  # auth.AccessToken for SP-API routes
+    region: str = "NA"  # the regional endpoint called (emulator.py: the bare URL is NA)
 
     def param(self, name: str) -> Optional[str]:
         values = self.query.get(name)

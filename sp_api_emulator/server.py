@@ -14,7 +14,7 @@ from typing import Any, Dict, Iterable, Optional
 from urllib.parse import urlsplit
 
 from .auth import Credentials
-from .emulator import Emulator
+from .emulator import DEFAULT_REGION, REGION_PREFIX, REGIONS, Emulator
 from .exceptions import InternalFailure
 from .http_types import Response
 from .timeutil import utcnow
@@ -153,6 +153,9 @@ class RunningEmulator:
         self.api_url = f"http://{host}:{port}"
         self.lwa_url = f"{self.api_url}/auth/o2/token"
         emulator.base_url = self.api_url
+        # Amazon's regional endpoints; the bare api_url is NA (emulator.py).
+        self.region_urls = {region: self.api_url if region == DEFAULT_REGION else f"{self.api_url}{REGION_PREFIX}{region}"
+                            for region in REGIONS}
 
     @property
     def seller_id(self) -> str:

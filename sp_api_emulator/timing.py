@@ -16,6 +16,9 @@ class Timing:
     fba_next_token_ttl_seconds: float = 30.0
     # Orders API 2026-01-01: "The token will expire after 24 hours" (the model's Pagination).
     pagination_token_ttl_seconds: float = 86400.0
+    # listFinancialEvents' NextToken: Amazon answers "Token is not valid, token duration is 3 minutes."
+    # (public issue threads on amzn/selling-partner-api-models, 2022-2024; earlier reports said 25).
+    finance_next_token_ttl_seconds: float = 180.0
     # A client needs some real time to use a presigned URL or a short-lived nextToken; scaling
     # those below this floor would fail correct clients, so they never get shorter.
     min_client_window_seconds: float = 5.0

@@ -229,18 +229,18 @@ def _sample_database(path: Path) -> None:
             ("3", "2026-11-21 09:00:00", "A2EUQ1WTGCTBG2", '{"CurrencyCode": "CAD", "Amount": "7.00"}'),
             ("4", "2026-11-21 09:30:00", "ATVPDKIKX0DER", None),  # canceled: no total
         ])
-        db.execute("CREATE TABLE shipmentevents (posteddate TIMESTAMP, shipmentitemlist JSON)")
-        items = [{"ItemFeeList": [{"FeeAmount": json.loads(money("USD", -1.5))}, {"FeeAmount": json.loads(money("USD", -2.0))}]},
-                 {"ItemFeeList": [{"FeeAmount": json.loads(money("USD", -0.5))}]}]
-        db.execute("INSERT INTO shipmentevents VALUES ('2026-10-03 00:00:00', ?)", [json.dumps(items)])
-        db.execute("CREATE TABLE servicefeeevents (posteddate TIMESTAMP, feelist JSON)")
-        db.execute("INSERT INTO servicefeeevents VALUES ('2026-11-22 00:00:00', ?)", [json.dumps([{"FeeAmount": json.loads(money("USD", -39.99))}])])
-        db.execute("CREATE TABLE refundevents (posteddate TIMESTAMP, shipmentitemadjustmentlist JSON)")
-        refund = [{"ItemChargeAdjustmentList": [{"ChargeAmount": json.loads(money("USD", -20.0))},
-                                                {"ChargeAmount": json.loads(money("USD", -1.6))}]}]
-        db.execute("INSERT INTO refundevents VALUES ('2026-10-15 00:00:00', ?)", [json.dumps(refund)])
-        db.execute("CREATE TABLE adjustmentevents (posteddate TIMESTAMP, adjustmentamount JSON)")
-        db.execute("INSERT INTO adjustmentevents VALUES ('2026-10-20 00:00:00', ?)", [money("USD", 12.34)])
+        # What the connector writes to the component streams (schemas/FinancialFeeComponents.json ...).
+        db.execute("CREATE TABLE financialfeecomponents (event_stream VARCHAR, posted_date TIMESTAMP, currency VARCHAR, amount DOUBLE)")
+        db.executemany("INSERT INTO financialfeecomponents VALUES (?, ?, ?, ?)", [
+            ("ShipmentEvents", "2026-10-03 00:00:00", "USD", -1.5), ("ShipmentEvents", "2026-10-03 00:00:00", "USD", -2.0),
+            ("ShipmentEvents", "2026-10-03 00:00:00", "USD", -0.5), ("ServiceFeeEvents", "2026-11-22 00:00:00", "USD", -39.99),
+            ("RefundEvents", "2026-10-15 00:00:00", "USD", 1.2), ("CouponPaymentEvents", "2026-10-20 00:00:00", "CAD", -0.6),
+        ])
+        db.execute("CREATE TABLE financialchargecomponents (event_stream VARCHAR, posted_date TIMESTAMP, currency VARCHAR, amount DOUBLE)")
+        db.executemany("INSERT INTO financialchargecomponents VALUES (?, ?, ?, ?)", [
+            ("RefundEvents", "2026-10-15 00:00:00", "USD", -20.0), ("RefundEvents", "2026-10-15 00:00:00", "USD", -1.6),
+            ("ShipmentEvents", "2026-10-03 00:00:00", "USD", 25.0),  # a sale: neither a fee nor a refund
+        ])
 
 
 def test_demo_queries_compute_the_documented_numbers(tmp_path):
@@ -257,15 +257,18 @@ def test_demo_queries_compute_the_documented_numbers(tmp_path):
     ]
 
     columns, months = run_query(database, FEES_AND_REFUNDS_BY_MONTH)
-    assert columns == ["month", "currency", "item_fees", "service_fees", "refunds", "adjustments"]
+    assert columns == ["month", "currency", "item_fees", "service_fees", "other_fees", "refunds"]
     assert months == [
         ("2026-11", "USD", None, Decimal("-39.99"), None, None),
-        ("2026-10", "USD", Decimal("-4.00"), None, Decimal("-21.60"), Decimal("12.34")),
+        ("2026-10", "CAD", None, None, Decimal("-0.60"), None),
+        ("2026-10", "USD", Decimal("-4.00"), None, Decimal("1.20"), Decimal("-21.60")),
     ]
     text = format_table(columns, months)
     assert text.splitlines()[0].split() == columns and "-21.60" in text
+    assert "unnest(" not in FEES_AND_REFUNDS_BY_MONTH and "->>" not in FEES_AND_REFUNDS_BY_MONTH  # a plain GROUP BY
 
-    assert rows_per_stream(database, ["Orders", "RefundEvents", "NoSuchStream"]) == {"Orders": 4, "RefundEvents": 1, "NoSuchStream": 0}
+    assert rows_per_stream(database, ["Orders", "FinancialFeeComponents", "NoSuchStream"]) == {
+        "Orders": 4, "FinancialFeeComponents": 6, "NoSuchStream": 0}
 
 
 def _messages():

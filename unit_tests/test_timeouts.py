@@ -53,8 +53,16 @@ def pool_sizes(client: Any) -> set:
 
 def test_every_requester_the_source_builds_has_the_timeouts_and_a_pool_per_worker(built_clients):
     source = SourceAmazonSellerPartner(config=mock_config(num_workers=64))
-    source.streams(source._config)
-    assert len(built_clients) >= 40  # every REST stream, finance event streams and parents included
+    streams = source.streams(source._config)
+    declarative = [s for s in source._stream_configs(source._source_config) if s["retriever"].get("type") == "SimpleRetriever"]
+    assert len(built_clients) >= len(declarative) >= 9  # every REST stream's requester, parents included
+    # The finance streams read through two shared transports (finances/retriever.py), built on first use.
+    finance = [s for s in streams if s.name in ("ShipmentEvents", "FinancialTransactions")]
+    assert len(finance) == 2
+    for name, api in (("Finance event streams (listFinancialEvents)", "Finances API"),
+                      ("Finance transaction streams (listTransactions)", "Finances API 2024-06-19")):
+        source.context.transport(name, {"api_name": api}, error_handler="finance_error_handler")
+    assert {c.name for c in built_clients} >= {"Finance event streams (listFinancialEvents)", "Finance transaction streams (listTransactions)"}
     for client in built_clients:
         assert client._request_timeout == (10.0, READ_TIMEOUT_SECONDS), client.name
         assert pool_sizes(client) == {64}, client.name

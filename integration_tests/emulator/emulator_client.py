@@ -20,8 +20,9 @@ def lwa_token(emulator, account: str = "seller", **overrides: str) -> requests.R
 
 
 class Client:
-    def __init__(self, emulator, account: str = "seller", retry_throttled: bool = True) -> None:
+    def __init__(self, emulator, account: str = "seller", retry_throttled: bool = True, region: str = "NA") -> None:
         self.emulator = emulator
+        self.base_url = emulator.region_urls[region]  # the regional endpoint called
         self.account = account
         self.retry_throttled = retry_throttled
         self.session = requests.Session()
@@ -31,7 +32,7 @@ class Client:
              token: Optional[str] = None) -> requests.Response:
         for _ in range(100):
             headers = {"x-amz-access-token": token or self.token}
-            response = self.session.request(method, self.emulator.api_url + path, params=params, json=json,
+            response = self.session.request(method, self.base_url + path, params=params, json=json,
                                             headers=headers, timeout=30)
             if response.status_code == 403 and token is None and "expired" in response.text:
                 self.token = lwa_token(self.emulator, self.account).json()["access_token"]  # short-lived at K>1

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import requests
@@ -48,33 +49,80 @@ def test_orders_and_items_match_get_orders(emulator):
     assert sorted(items) == truth["order_items"]
 
 
+def _charge_and_fee_sums(events_by_list, posted_of) -> dict:
+    """month -> currency -> {charges, fees}: ChargeComponent / FeeComponent amounts found in the events."""
+    sums: dict = defaultdict(lambda: defaultdict(lambda: {"charges": Decimal("0"), "fees": Decimal("0")}))
+
+    def walk(node, month):
+        if isinstance(node, dict):
+            for kind, type_key, amount_key in (("charges", "ChargeType", "ChargeAmount"), ("fees", "FeeType", "FeeAmount"),
+                                               ("fees", "feeType", "feeAmount")):
+                if type_key in node and amount_key in node:
+                    money = node[amount_key]
+                    sums[month][money["CurrencyCode"]][kind] += Decimal(str(money["CurrencyAmount"]))
+            for value in node.values():
+                walk(value, month)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, month)
+
+    for name, events in events_by_list.items():
+        for event in events:
+            walk(event, posted_of(name, event)[:7])
+    return sums
+
+
 def test_financial_events_and_groups_match_finances(emulator):
-    client = Client(emulator)
     start, end = _since(150), _since(1)
-    truth = _truth(emulator, start=start, end=end)
-    found = defaultdict(list)
-    params = {"PostedAfter": start, "PostedBefore": end, "MaxResultsPerPage": 50}
-    while True:
-        payload = client.get("/finances/v0/financialEvents", **params).json()["payload"]
-        for name, events in payload["FinancialEvents"].items():
-            found[name] += [financial_event_key(name, e) for e in events]
-        if "NextToken" not in payload:
-            break
-        params = {"NextToken": payload["NextToken"]}
-    assert {k: sorted(v) for k, v in found.items() if v} == truth["financial_events"]
-    assert {"ShipmentEventList", "RefundEventList", "ServiceFeeEventList", "AdjustmentEventList"} \
-        <= set(truth["financial_events"])
-    groups, params = [], {"FinancialEventGroupStartedAfter": start, "FinancialEventGroupStartedBefore": end,
-                          "MaxResultsPerPage": 100}
-    while True:
-        payload = client.get("/finances/v0/financialEventGroups", **params).json()["payload"]
-        groups += [g["FinancialEventGroupId"] for g in payload["FinancialEventGroupList"]]
-        if "NextToken" not in payload:
-            break
-        params = {"NextToken": payload["NextToken"]}
-    assert sorted(groups) == truth["financial_event_groups"]
+    posted = {}
+    for region, currencies in (("NA", {"USD", "CAD"}), ("EU", {"EUR", "GBP"}), ("FE", {"JPY"})):
+        client = Client(emulator, region=region)
+        truth = _truth(emulator, start=start, end=end, region=region)
+        found, bodies = defaultdict(list), defaultdict(list)
+        params = {"PostedAfter": start, "PostedBefore": end, "MaxResultsPerPage": 50}
+        while True:
+            payload = client.get("/finances/v0/financialEvents", **params).json()["payload"]
+            for name, events in payload["FinancialEvents"].items():
+                found[name] += [financial_event_key(name, e) for e in events]
+                bodies[name] += events
+            if "NextToken" not in payload:
+                break
+            params = {"NextToken": payload["NextToken"]}
+        assert {k: sorted(v) for k, v in found.items() if v} == truth["financial_events"], region
+        assert {"ShipmentEventList", "RefundEventList", "ServiceFeeEventList", "AdjustmentEventList"} \
+            <= set(truth["financial_events"])
+        # A regional endpoint serves its own marketplaces' events only (the demo once showed JPY fees for US).
+        seen = {m["CurrencyCode"] for events in bodies.values() for e in events for m in _money_objects(e)}
+        assert seen == currencies, region
+        # The truth's amounts are the components of what is served, per month and currency.
+        undated = {key: event for key, event in zip(found["ServiceFeeEventList"], bodies["ServiceFeeEventList"])}
+        posted_by_key = {e.key: iso(e.posted) for e in emulator.emulator.dataset.seller.events}
+
+        def posted_of(name, event):
+            date = event.get("PostedDate") or event.get("postedDate")
+            return date or posted_by_key[financial_event_key(name, event)]
+
+        sums = _charge_and_fee_sums(bodies, posted_of)
+        expected = {month: {currency: {k: Decimal(v) for k, v in amounts.items()} for currency, amounts in per.items()}
+                    for month, per in truth["financial_event_amounts"].items()}
+        served = {month: {currency: dict(amounts) for currency, amounts in per.items()} for month, per in sums.items()}
+        assert served == expected and undated, region
+        posted[region] = truth
+        groups, params = [], {"FinancialEventGroupStartedAfter": start, "FinancialEventGroupStartedBefore": end,
+                              "MaxResultsPerPage": 100}
+        while True:
+            payload = client.get("/finances/v0/financialEventGroups", **params).json()["payload"]
+            groups += [g["FinancialEventGroupId"] for g in payload["FinancialEventGroupList"]]
+            if "NextToken" not in payload:
+                break
+            params = {"NextToken": payload["NextToken"]}
+        assert sorted(groups) == truth["financial_event_groups"]
+    everywhere = _truth(emulator, start=start, end=end)
+    assert sorted(k for t in posted.values() for keys in t["financial_events"].values() for k in keys) \
+        == sorted(k for keys in everywhere["financial_events"].values() for k in keys)
     # Each shipped order's ShipmentEvent carries the same items and amounts as getOrderItems.
-    shipment_orders = [k.split("|")[0] for k in truth["financial_events"]["ShipmentEventList"]][:5]
+    client = Client(emulator)
+    shipment_orders = [k.split("|")[0] for k in posted["NA"]["financial_events"]["ShipmentEventList"]][:5]
     for order_id in shipment_orders:
         events = client.get(f"/finances/v0/orders/{order_id}/financialEvents").json()["payload"]["FinancialEvents"]
         shipment = events["ShipmentEventList"][0]
@@ -82,6 +130,17 @@ def test_financial_events_and_groups_match_finances(emulator):
         principal = {i["OrderItemId"]: c["ChargeAmount"]["CurrencyAmount"] for i in shipment["ShipmentItemList"]
                      for c in i["ItemChargeList"] if c["ChargeType"] == "Principal"}
         assert principal == {i["OrderItemId"]: float(i["ItemPrice"]["Amount"]) for i in items}
+
+
+def _money_objects(node):
+    if isinstance(node, dict):
+        if "CurrencyCode" in node:
+            yield node
+        for value in node.values():
+            yield from _money_objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _money_objects(value)
 
 
 def test_vendor_orders_match_get_purchase_orders(emulator):

@@ -1,7 +1,8 @@
 """One declarative stream per event list of listFinancialEvents, from financial_event_types.json.
 
 The list comes from Amazon's Finances v0 model (tools/generate_rest_schemas.py writes the file); each
-stream uses the manifest's `financial_event_type_stream` definition with the list's names.
+stream uses the manifest's `financial_event_type_stream` definition with the list's names (its
+records are made by finances/records.py from the pages all finance streams share).
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ def finance_event_stream_definitions() -> List[Dict[str, Any]]:
             "name": entry["stream"],
             "$parameters": {
                 "name": entry["stream"],
-                "api_name": "Finances API",
+                "api_name": "listFinancialEvents (GET /finances/v0/financialEvents)",
                 "role": "Finance and Accounting",
+            },
+            "retriever": {
+                "$ref": "#/definitions/financial_event_type_stream/retriever",
                 "event_list": entry["list"],
-                # the event's own name ("ShipmentSettleEvent"), part of its stable key
-                "event_type": entry["list"].removesuffix("List"),
                 # the event's date field; empty for the three event types that have none
                 "posted_date_field": entry["posted_date_field"] or "",
             },

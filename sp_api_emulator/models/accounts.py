@@ -5,6 +5,7 @@ Readers take the current tuples without locking; writers (mutate) replace them u
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import threading
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ class SellerAccount:
         self.orders_by_update: Tuple[Order, ...] = ()
         self.orders_by_id: Dict[str, Order] = {}
         self.events: Tuple[FinancialEvent, ...] = ()  # sorted by posted time
+        self._event_times: List[datetime] = []
         self.groups: Tuple[EventGroup, ...] = ()
         self._write_lock = threading.Lock()
 
@@ -51,7 +53,9 @@ class SellerAccount:
         self.orders_by_update = tuple(sorted(orders, key=lambda o: (o.last_update_date, o.amazon_order_id)))
 
     def set_events(self, events: Iterable[FinancialEvent]) -> None:
-        self.events = tuple(sorted(events, key=lambda e: (e.posted, e.key)))
+        ordered = tuple(sorted(events, key=lambda e: (e.posted, e.key)))
+        self._event_times = [e.posted for e in ordered]  # for bisect; replaced together with the events
+        self.events = ordered
 
     # -- queries ---------------------------------------------------------------------------
     def market_ids(self) -> List[str]:
@@ -82,15 +86,12 @@ class SellerAccount:
                          market_ids: Optional[Iterable[str]] = None) -> List[FinancialEvent]:
         """Events posted in [start, end)."""
         wanted = None if market_ids is None else set(market_ids)
-        result = []
-        for event in self.events:
-            if start is not None and event.posted < start:
-                continue
-            if end is not None and event.posted >= end:
-                break
-            if wanted is None or event.market.id in wanted:
-                result.append(event)
-        return result
+        events, times = self.events, self._event_times
+        if len(times) != len(events):  # a writer is between its two assignments: take the slow path
+            times = [e.posted for e in events]
+        first = bisect.bisect_left(times, start) if start is not None else 0
+        last = bisect.bisect_left(times, end) if end is not None else len(events)
+        return [e for e in events[first:last] if wanted is None or e.market.id in wanted]
 
     def group(self, group_id: str) -> Optional[EventGroup]:
         for g in self.groups:

@@ -25,6 +25,21 @@ class FinancialEvent:
     body: Dict[str, Any] = field(hash=False, compare=False)
     net: Decimal  # signed effect on the seller's balance, for group totals
     order_id: Optional[str] = None
+    # Sums of the event's ChargeComponents and FeeComponents (the truth's per-month amounts).
+    charges: Decimal = Decimal("0")
+    fees: Decimal = Decimal("0")
+    # A deferred event (Amazon's DD7 policy: funds released 7 days after delivery) is released at
+    # this moment; None for events that were never deferred.
+    released: Optional[datetime] = None
+
+    def visible_in_v0(self, now: datetime) -> bool:
+        """Finances v0 model: "deferred events don't show up in responses until they are released"."""
+        return self.released is None or self.released <= now
+
+    def transaction_status(self, now: datetime) -> str:
+        if self.released is None:
+            return "RELEASED"
+        return "DEFERRED_RELEASED" if self.released <= now else "DEFERRED"
 
 
 @dataclass(frozen=True)

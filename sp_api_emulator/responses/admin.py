@@ -43,7 +43,7 @@ def truth(emu, req: Request):
     return 200, compute(emu, account=req.param("account") or "seller", marketplaceId=req.param("marketplaceId"),
                         start=req.param("start"), end=req.param("end"),
                         dateField=req.param("dateField") or "LastUpdateDate",
-                        reportTypes=req.params("reportTypes") or None)
+                        reportTypes=req.params("reportTypes") or None, region=req.param("region"))
 
 
 def report_truth(emu, req: Request):
