@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
@@ -82,8 +82,11 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
         self.context: Optional[SyncContext] = None
         # Streams whose saved state holds a value no version of the connector wrote: {name: value}.
         self.unreadable_state: Dict[str, Any] = {}
+        self._state_notes: List[Tuple[int, str]] = []
         if normalized is not None and state:
-            prepared, self.unreadable_state = prepare_state(state, self._stream_cursors())
+            prepared, self.unreadable_state = prepare_state(
+                state, self._stream_cursors(), self._config["_marketplace_ids"], self._state_notes
+            )
             self._connector_state_manager = ConnectorStateManager(state=prepared)
         if normalized is not None:
             self.context = SyncContext(self._config, error_handlers=self._error_handler_for)
@@ -140,6 +143,8 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
             raise self.config_error
         assert self.context is not None
         catalog = self._readable_catalog(catalog)
+        for level, note in self._state_notes:
+            self.logger.log(level, note)
         # The order and finance page readers share their pages among the selected streams (orders/, finances/).
         self.context.selected_streams = frozenset(s.stream.name for s in catalog.streams)
         # A refused refresh token or client secret is final for the whole sync: one LWA call, one line.

@@ -26,7 +26,7 @@ logger = logging.getLogger("airbyte")
 
 # Besides the formats each cursor declares in the manifest: 4.6.4 wrote report cursors as dates.
 DATE_ONLY = "%Y-%m-%d"
-_PARTITION_KEYS = ("states", "state")
+_PARTITION_KEYS = ("states", "state", "parent_state")
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,20 @@ class UnreadableState(ValueError):
 
 
 def prepare_state(
-    messages: Optional[Sequence[AirbyteStateMessage]], cursors: Mapping[str, StreamCursor]
+    messages: Optional[Sequence[AirbyteStateMessage]],
+    cursors: Mapping[str, StreamCursor],
+    marketplace_ids: Sequence[str] = (),
+    notes: Optional[List[Tuple[int, str]]] = None,
 ) -> Tuple[List[AirbyteStateMessage], Dict[str, Any]]:
-    """(messages the CDK can read, {stream name: the value that could not be read})."""
+    """(messages the CDK can read, {stream name: the value that could not be read}); what the user should
+    know about how a state was read is appended to `notes` as (log level, text), logged when the sync starts."""
     prepared: List[AirbyteStateMessage] = []
     unreadable: Dict[str, Any] = {}
     for name, blob in _per_stream(messages or []):
         cursor = cursors.get(name)
         if cursor is not None and blob:
             try:
-                blob = _readable(blob, cursor)
+                blob = _readable(blob, cursor, name, marketplace_ids, notes)
             except UnreadableState as error:
                 unreadable[name] = error.value
                 continue
@@ -88,9 +92,12 @@ def _as_dict(blob: Any) -> Dict[str, Any]:
     return copy.deepcopy(dict(blob.__dict__))
 
 
-def _readable(blob: Dict[str, Any], cursor: StreamCursor) -> Dict[str, Any]:
+def _readable(
+    blob: Dict[str, Any], cursor: StreamCursor, stream: str = "", marketplace_ids: Sequence[str] = (),
+    notes: Optional[List[Tuple[int, str]]] = None,
+) -> Dict[str, Any]:
     if any(key in blob for key in _PARTITION_KEYS) and not cursor.partitioned and cursor.parent is None:
-        return _earliest_partition(blob, cursor)
+        return _one_cursor(blob, cursor, stream, marketplace_ids, notes if notes is not None else [])
     if any(key in blob for key in _PARTITION_KEYS):
         for entry in blob.get("states") or []:
             if isinstance(entry, Mapping) and isinstance(entry.get("cursor"), Mapping):
@@ -104,19 +111,45 @@ def _readable(blob: Dict[str, Any], cursor: StreamCursor) -> Dict[str, Any]:
     return _readable_cursor(blob, cursor)
 
 
-def _earliest_partition(blob: Dict[str, Any], cursor: StreamCursor) -> Dict[str, Any]:
-    """A per-partition state for a stream that is one range now: the earliest cursor (nothing is skipped)."""
-    cursors = [entry["cursor"] for entry in blob.get("states") or []
-               if isinstance(entry, Mapping) and isinstance(entry.get("cursor"), Mapping)]
-    if isinstance(blob.get("state"), Mapping):
-        cursors.append(blob["state"])
-    values = [_readable_cursor(dict(c), cursor).get(cursor.field) for c in cursors]
-    readable = [(_parsed(v, cursor.formats), v) for v in values if v is not None]
-    if not readable:
+def _one_cursor(
+    blob: Dict[str, Any], cursor: StreamCursor, stream: str, marketplace_ids: Sequence[str], notes: List[Tuple[int, str]]
+) -> Dict[str, Any]:
+    """A per-marketplace state (what the v0 order path and the per-marketplace transactions wrote) for a
+    stream read as one range for all marketplaces now: the earliest marketplace's cursor, so nothing is
+    skipped. The per-marketplace entries of parent states count too (a v0 substream's own global cursor
+    is the latest of them). A configured marketplace without a cursor of its own has no safe common
+    cursor: the stream reads from the start date again, and a warning says so."""
+    earliest: Dict[str, Tuple[datetime, str]] = {}
+    for marketplace, values in _partition_cursors(blob):
+        value = _readable_cursor(dict(values), cursor).get(cursor.field)
+        if marketplace is None or value is None:
+            continue
+        moment = _parsed(value, cursor.formats)
+        if marketplace not in earliest or moment < earliest[marketplace][0]:
+            earliest[marketplace] = (moment, value)
+    if not earliest:
+        single = _readable_cursor(dict(blob.get("state") or {}), cursor).get(cursor.field) if isinstance(blob.get("state"), Mapping) else None
+        return {cursor.field: single} if single else {}
+    missing = [m for m in marketplace_ids if m not in earliest]
+    if missing:
+        notes.append((logging.WARNING,
+            f"The saved state of {stream} has no cursor for marketplace(s) {', '.join(missing)}: reading that stream from "
+            "the start date again, for all marketplaces (it is read as one range for all of them)."
+        ))
         return {}
-    earliest = min(readable, key=lambda pair: pair[0])[1]
-    logger.info("Reading the per-marketplace state as one cursor at its earliest value, %s.", earliest)
-    return {cursor.field: earliest}
+    value = min(earliest.values(), key=lambda pair: pair[0])[1]
+    notes.append((logging.INFO, f"Reading the per-marketplace state of {stream} as one cursor at its earliest marketplace's value, {value}."))
+    return {cursor.field: value}
+
+
+def _partition_cursors(blob: Any) -> Iterable[Tuple[Optional[str], Mapping[str, Any]]]:
+    if not isinstance(blob, Mapping):
+        return
+    for entry in blob.get("states") or []:
+        if isinstance(entry, Mapping) and isinstance(entry.get("cursor"), Mapping):
+            yield (entry.get("partition") or {}).get("marketplace_id"), entry["cursor"]
+    for parent in (blob.get("parent_state") or {}).values():
+        yield from _partition_cursors(parent)
 
 
 def _parsed(value: str, formats: Tuple[str, ...]) -> datetime:

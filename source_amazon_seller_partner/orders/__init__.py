@@ -10,5 +10,4 @@ the default; `v0` keeps the declarative v0 streams of manifest.yaml).
     personal.py    addresses, OrderBuyerInfo / OrderAddress records, include_pii, missing-role warnings
     vocabulary.py  2026 values in v0's spelling (data)
     retriever.py   SearchOrdersRetriever: the CDK adapter
-    state.py       OneCursorForAllMarketplaces: v0-path state -> one cursor for all marketplaces
 """
