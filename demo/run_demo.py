@@ -58,7 +58,7 @@ def _print_rows_per_stream(counts: Dict[str, int], streams: List[str]) -> None:
     print(f"  {'total':<{width}}  {sum(counts.get(name, 0) for name in streams):>7,}")
 
 
-def _sync(api_url: str, lwa_url: str, selected: List[str], printer) -> Optional[Exception]:
+def _sync(api_url: str, lwa_url: str, selected: List[str], printer, time_scale: float) -> Optional[Exception]:
     """Read `selected` through PyAirbyte into DB_PATH; the exception if the sync failed, else None."""
     from demo.streams import demo_config
 
@@ -66,7 +66,7 @@ def _sync(api_url: str, lwa_url: str, selected: List[str], printer) -> Optional[
     import airbyte as ab
     from airbyte.caches import DuckDBCache
 
-    source = ab.get_source(CONNECTOR_NAME, local_executable=str(CONNECTOR_EXECUTABLE), config=dict(demo_config(api_url, lwa_url)))
+    source = ab.get_source(CONNECTOR_NAME, local_executable=str(CONNECTOR_EXECUTABLE), config=dict(demo_config(api_url, lwa_url, time_scale)))
     source.select_streams(selected)
     cache = DuckDBCache(db_path=DB_PATH, cache_dir=WORK_DIR / "cache")  # PyAirbyte's temporary files
     if not _attach_progress(source, printer):
@@ -121,7 +121,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"Syncing {len(selected)} streams: {', '.join(selected)}")
         for name, reason in demo_streams.EXCLUDED_REPORT_STREAMS.items():
             print(f"  (left out {name}: {reason})")
-        sync_error = _sync(emulator.api_url, emulator.lwa_url, selected, ProgressPrinter())
+        sync_error = _sync(emulator.api_url, emulator.lwa_url, selected, ProgressPrinter(), time_scale)
     finally:
         emulator.stop()
 

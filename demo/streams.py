@@ -72,8 +72,9 @@ def emulator_served_report_types() -> set:
     return {report_type for (report_type, account_type) in REPORT_TYPES if account_type == "seller"}
 
 
-def demo_config(api_url: str, lwa_url: str) -> Mapping[str, object]:
-    """A seller config for the emulator (its default credentials), US + CA, DEMO_HISTORY_DAYS back."""
+def demo_config(api_url: str, lwa_url: str, time_scale: float = DEMO_TIME_SCALE) -> Mapping[str, object]:
+    """A seller config for the emulator (its default credentials), US + CA, DEMO_HISTORY_DAYS back; Amazon's
+    per-report-type waits run `time_scale` times faster, as the emulator does."""
     from integration_tests.acceptance_configs import emulator_config
 
-    return emulator_config(api_url, lwa_url, days=DEMO_HISTORY_DAYS, marketplaces=list(DEMO_MARKETPLACES))
+    return emulator_config(api_url, lwa_url, days=DEMO_HISTORY_DAYS, time_scale=time_scale, marketplaces=list(DEMO_MARKETPLACES))

@@ -16,7 +16,8 @@ SELLER_REFRESH_TOKEN = "Atzr|emulator-seller-refresh-token"
 VENDOR_REFRESH_TOKEN = "Atzr|emulator-vendor-refresh-token"
 
 
-def emulator_config(api_url: str, lwa_url: str, *, account_type: str = "Seller", refresh_token: str | None = None, days: int = 3, **extra) -> dict:
+def emulator_config(api_url: str, lwa_url: str, *, account_type: str = "Seller", refresh_token: str | None = None, days: int = 3,
+                    time_scale: float | None = None, **extra) -> dict:
     start = (datetime.now(timezone.utc) - timedelta(days=days)).strftime("%Y-%m-%dT00:00:00Z")
     config = {
         "aws_environment": "PRODUCTION",
@@ -33,6 +34,9 @@ def emulator_config(api_url: str, lwa_url: str, *, account_type: str = "Seller",
         # The emulator's merchant token (sp_api_emulator/README.md).
         "seller_id": "A1EMULATORSELLER",
     }
+    if time_scale:
+        # Amazon's per-report-type waits (15 minutes for sales and traffic ...) as the emulator's --time-scale runs them
+        config["_amazon_time_scale"] = time_scale
     config.update(extra)
     return config
 
@@ -52,6 +56,7 @@ def running_emulator_config(emu, **overrides) -> dict:
         "seller_id": emu.seller_id,
         "report_fatal_retry_cooldown_seconds": 0,
         "_report_poll_first_seconds": 0.05,
+        "_amazon_time_scale": emu.emulator.timing.scale,
     }
     config.update(overrides)
     return config
@@ -71,14 +76,16 @@ def options_required_by_amazon() -> list:
     ]
 
 
-def write_acceptance_configs(api_url: str, lwa_url: str) -> None:
+def write_acceptance_configs(api_url: str, lwa_url: str, time_scale: float | None = None) -> None:
     """The config files acceptance-test-config.yml names, for the emulator at `api_url` (written when the
     acceptance tests' emulator has started: its port is the system's choice, and dates are relative)."""
     GENERATED.mkdir(parents=True, exist_ok=True)
     files = {
         "spec_config.json": emulator_config(api_url, lwa_url),
-        "seller_config.json": emulator_config(api_url, lwa_url, days=ACCEPTANCE_DAYS, report_options_list=options_required_by_amazon()),
-        "vendor_config.json": emulator_config(api_url, lwa_url, account_type="Vendor", report_options_list=options_required_by_amazon()),
+        "seller_config.json": emulator_config(api_url, lwa_url, days=ACCEPTANCE_DAYS, time_scale=time_scale,
+                                              report_options_list=options_required_by_amazon()),
+        "vendor_config.json": emulator_config(api_url, lwa_url, account_type="Vendor", time_scale=time_scale,
+                                              report_options_list=options_required_by_amazon()),
         "invalid_refresh_token_config.json": emulator_config(api_url, lwa_url, refresh_token="Atzr|not-the-right-refresh-token"),
     }
     for name, content in files.items():

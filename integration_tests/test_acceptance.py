@@ -19,7 +19,7 @@ from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 def acceptance_emulator():
     emulator = start_emulator(profile="small", seed=1, time_scale=600)
     # The scenarios' config files are read when each test runs, so they can name this emulator's port.
-    write_acceptance_configs(emulator.api_url, emulator.lwa_url)
+    write_acceptance_configs(emulator.api_url, emulator.lwa_url, time_scale=600)
     yield emulator
     emulator.stop()
 

@@ -210,6 +210,9 @@ def normalize_config(
     now = now or utc_now()
     start, end = _date_range(user, now)
     config["period_in_days"] = user.period_in_days
+    # Report windows follow Amazon's largest documented range; only a period_in_days the user wrote shortens them
+    # (the spec's default of 90 is the order streams' window).
+    config["_report_window_days"] = user.period_in_days if raw.get("period_in_days") is not None else None
     region = BY_COUNTRY[user.region].region
     config["_api_url"] = (user.api_url or endpoint(region, user.aws_environment)).rstrip("/")
     config["_lwa_url"] = user.lwa_url or LWA_TOKEN_URL

@@ -11,6 +11,7 @@ Amazon meters and authorises per selling partner and app, so one sync holds:
 - `transport(...)`: the HTTP path of custom components (transport.py), one per component name;
 - `documents`: downloads of presigned report documents;
 - `recent_reports`: the reports Amazon already has for this sync's report types (listed once);
+- `report_planner`: every createReport of the sync, most recent windows first, within Amazon's limits;
 - `shared(key, create)`: further per-sync objects (e.g. page caches) created once, under a lock;
 - `selected_streams`: the streams of the configured catalog, once `read` starts (None before): the
   order and finance page readers keep a page until every selected stream that needs it has read it.
@@ -29,6 +30,7 @@ from .transport import DocumentHost, HttpSettings, SpApiTransport
 
 if TYPE_CHECKING:
     from .reports.listing import RecentReports
+    from .reports.planner import ReportPlanner
 
 T = TypeVar("T")
 
@@ -54,6 +56,8 @@ class SyncContext:
         self._transports: Dict[str, SpApiTransport] = {}
         self._shared: Dict[str, Any] = {}
         self.selected_streams: Optional[FrozenSet[str]] = None
+        # the selected report streams that request reports (not the listed settlements): the planner's
+        self.planned_report_streams: FrozenSet[str] = frozenset()
         self.restricted_tokens = RestrictedDataTokens(
             lambda: self.transport("RestrictedDataTokens", {"api_name": "Tokens API", "role": "a restricted role"})
         )
@@ -89,3 +93,9 @@ class SyncContext:
         from .reports.listing import RecentReports
 
         return self.shared("recent_reports", lambda: RecentReports.for_context(self))
+
+    @property
+    def report_planner(self) -> "ReportPlanner":
+        from .reports.planner import planner_for
+
+        return self.shared("report_planner", lambda: planner_for(self))

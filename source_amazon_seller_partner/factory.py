@@ -5,7 +5,11 @@ one place that can
 - hand the sync's SyncContext to custom components (any custom class with a `context` field gets it);
 - give every declarative requester the transport's timeouts, a connection pool sized to the workers
   (transport.HttpSettings) and its HttpClient class, so declarative and custom calls behave the same;
-- let per-marketplace cursors checkpoint after every window (see `_checkpoint_when_state_changed`).
+- let per-marketplace cursors checkpoint after every window (see `_checkpoint_when_state_changed`);
+- build every date-window cursor to read the most recent window first, with a state that never lets a
+  skipped window look complete (cursors.py);
+- show each report window the CDK generates to the sync's ReportPlanner, which requests reports ahead
+  of the threads that will read them (reports/planner.py).
 The API budget (the sync's token buckets) is the factory's own `api_budget` argument.
 
 The CDK builds each parent stream (Orders under OrderItems) with a factory of its own, created by
@@ -28,6 +32,8 @@ from airbyte_cdk.sources.declarative.requesters import HttpRequester
 from airbyte_cdk.sources.types import Config
 
 from .context import SyncContext
+from .cursors import newest_first
+from .reports.planner import planned_slices
 from .transport import SpApiHttpClient
 
 
@@ -68,10 +74,23 @@ class SpApiComponentFactory(ModelToComponentFactory):
         )
         return cdk_method(self, model, config, stream_name=stream_name, **kwargs)
 
+    def create_concurrent_cursor_from_datetime_based_cursor(self, *args: Any, **kwargs: Any) -> Any:
+        # The CDK builds a per-marketplace stream's cursor for each marketplace through this method too.
+        return newest_first(super().create_concurrent_cursor_from_datetime_based_cursor(*args, **kwargs))
+
     def create_concurrent_cursor_from_perpartition_cursor(self, *args: Any, **kwargs: Any) -> Any:
         cursor = super().create_concurrent_cursor_from_perpartition_cursor(*args, **kwargs)
         if isinstance(cursor, ConcurrentPerPartitionCursor):
             cursor._throttle_state_message = types.MethodType(_checkpoint_when_state_changed, cursor)  # type: ignore[method-assign]
+            return self._planned(cursor, kwargs.get("stream_name"))
+        return cursor
+
+    def _planned(self, cursor: Any, stream_name: Optional[str]) -> Any:
+        """A requested report stream's cursor (always per marketplace) shows the planner every window it
+        generates; the CDK's partition generator looks stream_slices up on the instance."""
+        if stream_name and stream_name in self._context.planned_report_streams:
+            generate = cursor.stream_slices
+            cursor.stream_slices = lambda: planned_slices(self._context, stream_name, generate())
         return cursor
 
 

@@ -149,9 +149,14 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
         self.context.selected_streams = frozenset(s.stream.name for s in catalog.streams)
         # A refused refresh token or client secret is final for the whole sync: one LWA call, one line.
         self.context.tokens.access_token()
-        # Announce every selected report type up front so getReports (0.0222/s) lists them ten at a time.
-        report_types = {spec.name: spec.report_type for spec in load_report_catalog()}
-        self.context.recent_reports.expect([report_types[s.stream.name] for s in catalog.streams if s.stream.name in report_types])
+        # Announce every selected report type up front so getReports (0.0222/s) lists them ten at a time,
+        # and the report streams whose windows the planner will see (reports/planner.py).
+        specs = {spec.name: spec for spec in load_report_catalog()}
+        selected_reports = [specs[s.stream.name] for s in catalog.streams if s.stream.name in specs]
+        self.context.recent_reports.expect([spec.report_type for spec in selected_reports])
+        self.context.planned_report_streams = frozenset(spec.name for spec in selected_reports if spec.window_kind != "settlement")
+        if self.context.planned_report_streams:
+            self.context.report_planner.expect(set(self.context.planned_report_streams))
         if catalog.streams:
             yield from self._read_with_the_real_failure_type(logger, config, catalog, state)
         if self.unreadable_state:

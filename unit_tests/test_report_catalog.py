@@ -199,3 +199,33 @@ def test_amazons_example_rows_validate_against_the_stream_schema(entry):
                 assert not errors, errors
                 rows_checked += 1
     assert rows_checked > 0, "Amazon's schema has no example rows to check"
+
+
+def test_every_requested_report_cites_the_range_amazon_documents_and_names_a_known_quota():
+    from source_amazon_seller_partner.reports.quotas import QUOTAS
+
+    for entry in CATALOG:
+        window = entry["window"]
+        assert len(window.get("range_source", "")) > 20, entry["name"]
+        if window["kind"] == "period":
+            assert window.get("periods_per_report") in ("one", "many"), entry["name"]
+        else:
+            assert "periods_per_report" not in window, entry["name"]
+        assert entry.get("quota") in (None, *QUOTAS), entry["name"]
+    by_type = {entry["report_type"]: entry for entry in CATALOG}
+    assert by_type["GET_SALES_AND_TRAFFIC_REPORT"]["quota"] == "sales_and_traffic"
+    assert by_type["GET_AFN_INVENTORY_DATA"]["quota"] == "near_real_time"
+    assert by_type["GET_VENDOR_SALES_REPORT"]["window"]["periods_per_report"] == "many"
+    assert by_type["GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT"]["window"]["periods_per_report"] == "one"
+
+
+def test_amazons_documented_maximum_ranges_hold():
+    """The catalog's longest windows against what its sources say (30 days for the order reports and FBA
+    shipments, 60 for returns, one day for vendor real-time reports, seven for page-view metrics)."""
+    maxima = {entry["name"]: entry["window"]["max_days"] for entry in CATALOG}
+    for name in ("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", "GET_XML_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
+                 "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL"):
+        assert maxima[name] == 30
+    assert maxima["GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"] == 60
+    assert maxima["GET_VENDOR_REAL_TIME_SALES_REPORT"] == 1 and maxima["GET_MARKETPLACE_ASIN_PAGE_VIEW_METRICS"] == 7
+    assert maxima["GET_SALES_AND_TRAFFIC_REPORT"] is None  # no maximum: one report for the whole history

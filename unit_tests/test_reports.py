@@ -295,7 +295,8 @@ def test_a_matching_recent_report_is_reused_and_no_report_is_created(mocker):
     listing_calls = calls(mocker, "GET", REPORTS)
     assert len(listing_calls) == 1
     query = listing_calls[0].qs
-    assert query["reportTypes"] == [ORDERS] and query["processingStatuses"] == ["IN_QUEUE,IN_PROGRESS,DONE"]
+    # every status: CANCELLED and FATAL requests count against per-type quotas too (never reused)
+    assert query["reportTypes"] == [ORDERS] and query["processingStatuses"] == ["IN_QUEUE,IN_PROGRESS,DONE,CANCELLED,FATAL"]
     assert query["pageSize"] == ["100"] and "createdSince" in query
 
 
@@ -641,7 +642,8 @@ def _windows(config_overrides: Dict[str, Any], stream: str) -> List[tuple]:
     source = SourceAmazonSellerPartner(config=raw)
     streams = {s.name: s for s in source.streams(source._config)}
     slices = [p.to_slice() for p in streams[stream].generate_partitions()]
-    return [(s.partition.get("marketplace_id"), s.cursor_slice["start_time"], s.cursor_slice["end_time"]) for s in slices]
+    # in window order (the cursor hands them out newest first: test_windows_are_handed_out_newest_first)
+    return sorted((s.partition.get("marketplace_id"), s.cursor_slice["start_time"], s.cursor_slice["end_time"]) for s in slices)
 
 
 def test_date_range_windows_take_the_smaller_of_period_in_days_and_the_reports_maximum():
@@ -651,7 +653,7 @@ def test_date_range_windows_take_the_smaller_of_period_in_days_and_the_reports_m
         (US, "2026-08-02T00:00:00Z", "2026-09-30T12:00:00Z"),
     ]
     orders = _windows({"period_in_days": 40, "marketplaces": ["US", "CA"]}, ORDERS)  # 30 days at most
-    assert len(orders) == 2 * 4 and orders[0] == (US, "2026-06-03T00:00:00Z", "2026-07-02T23:59:59Z")
+    assert len(orders) == 2 * 4 and [w for w in orders if w[0] == US][0] == (US, "2026-06-03T00:00:00Z", "2026-07-02T23:59:59Z")
     weekly = _windows({"period_in_days": 7}, ORDERS)
     assert weekly[1] == (US, "2026-06-10T00:00:00Z", "2026-06-16T23:59:59Z")
 
@@ -668,8 +670,41 @@ def test_period_reports_get_whole_periods_and_follow_the_users_report_period():
         (US, "2026-07-01T00:00:00Z", "2026-07-31T23:59:59Z"),
         (US, "2026-08-01T00:00:00Z", "2026-08-31T23:59:59Z"),
     ]
-    days = _windows({"account_type": "Vendor", "replication_start_date": "2026-09-27T05:00:00Z"}, "GET_VENDOR_SALES_REPORT")  # DAY
-    assert days == [(US, f"2026-09-{d}T00:00:00Z", f"2026-09-{d}T23:59:59Z") for d in (27, 28, 29)]  # the 30th is not over
+    vendor = {"account_type": "Vendor", "replication_start_date": "2026-09-27T05:00:00Z"}
+    # DAY; Amazon: "Requests can span multiple date range periods", so every whole day in one report
+    assert _windows(vendor, "GET_VENDOR_SALES_REPORT") == [(US, "2026-09-27T00:00:00Z", "2026-09-29T23:59:59Z")]  # the 30th is not over
+    # a period_in_days the user sets: reports of at most that many days
+    days = _windows({**vendor, "period_in_days": 1}, "GET_VENDOR_SALES_REPORT")
+    assert days == [(US, f"2026-09-{d}T00:00:00Z", f"2026-09-{d}T23:59:59Z") for d in (27, 28, 29)]
+
+
+def test_period_reports_that_may_span_periods_get_all_whole_periods_in_one_report():
+    # Market basket: "Requests can span multiple reporting periods" (WEEK by default, Sunday to Saturday)
+    assert _windows({}, "GET_BRAND_ANALYTICS_MARKET_BASKET_REPORT") == [(US, "2026-06-07T00:00:00Z", "2026-09-26T23:59:59Z")]
+    # Search terms: "Requests cannot span multiple periods": one week each
+    assert len(_windows({}, "GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT")) == 16
+
+
+def test_date_range_reports_without_a_documented_maximum_are_one_report_unless_the_user_shortens_them():
+    # Amazon documents no maximum for sales and traffic: one report for the whole range, whatever the spec's default
+    assert _windows({}, "GET_SALES_AND_TRAFFIC_REPORT") == [(US, "2026-06-03T00:00:00Z", "2026-09-30T12:00:00Z")]
+    assert len(_windows({"period_in_days": 30}, "GET_SALES_AND_TRAFFIC_REPORT")) == 4
+    # documented maxima hold without the user's period_in_days: 30 days for the order reports
+    assert len(_windows({}, ORDERS)) == 4
+
+
+def test_windows_are_handed_out_newest_first():
+    source = SourceAmazonSellerPartner(config={
+        "aws_environment": "PRODUCTION", "region": "US", "account_type": "Seller", "marketplaces": ["US", "CA"],
+        "lwa_app_id": "amzn1.application-oa2-client.test", "lwa_client_secret": "test-client-secret",
+        "refresh_token": "Atzr|test-refresh-token", "api_url": API, "lwa_url": LWA,
+        "replication_start_date": "2026-06-03T05:00:00Z", "replication_end_date": "2026-09-30T12:00:00Z",
+    })
+    stream = {s.name: s for s in source.streams(source._config)}[ORDERS]
+    slices = [p.to_slice() for p in stream.generate_partitions()]
+    for marketplace in (US, "A2EUQ1WTGCTBG2"):
+        starts = [s.cursor_slice["start_time"] for s in slices if s.partition["marketplace_id"] == marketplace]
+        assert len(starts) == 4 and starts == sorted(starts, reverse=True)
 
 
 def test_snapshots_and_settlements_have_one_window():
@@ -692,30 +727,6 @@ def test_vendor_configs_get_vendor_reports_and_seller_configs_seller_reports():
     by_condition = {group["condition"]: {s["name"] for s in group["streams"]} for group in groups}
     assert by_condition["{{ config.get('_is_vendor') }}"] == {s.name for s in specs if s.account_type == "vendor"}
     assert by_condition["{{ not config.get('_is_vendor') }}"] == {s.name for s in specs if s.account_type == "seller"}
-
-
-def test_two_streams_of_one_report_share_one_request():
-    index = RecentReports(transport=None, settings=JobSettings.from_config(make_sync()._config))
-    created = []
-    inside, release = threading.Event(), threading.Event()
-
-    def create():
-        inside.set()
-        release.wait(10)  # held until the second stream has asked for the same report
-        created.append(1)
-        return "R-shared"
-
-    body = {"reportType": "GET_SALES_AND_TRAFFIC_REPORT", "marketplaceIds": [US], "reportOptions": {"dateGranularity": "DAY"}}
-    results = []
-    threads = [threading.Thread(target=lambda: results.append(index.requested_once(dict(body), create))) for _ in range(2)]
-    threads[0].start()
-    assert inside.wait(10)
-    threads[1].start()
-    release.set()
-    for t in threads:
-        t.join()
-    assert results == ["R-shared", "R-shared"] and len(created) == 1
-    assert index.requested_once({**body, "reportOptions": {"dateGranularity": "WEEK"}}, lambda: "R-other") == "R-other"
 
 
 def test_fatal_for_a_too_soon_identical_request_is_transient(mocker):

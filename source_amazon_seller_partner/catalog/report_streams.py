@@ -2,9 +2,12 @@
 
 Every report stream is incremental on `dataEndTime`, which the job stamps on each record, and is read
 per marketplace (one report per marketplace: Amazon's multi-marketplace reports do not say which
-marketplace a row belongs to). Windows per kind:
-  date_range  steps of min(period_in_days, max_days) days from max(start date, now - history_days)
-  period      one reportPeriod (DAY / WEEK Sunday-Saturday / MONTH ...) per report, whole periods only
+marketplace a row belongs to). Windows are as long as Amazon allows (the catalog's max_days and
+periods_per_report, with their sources), so a backfill makes the fewest createReport calls; a
+period_in_days the user sets shortens them (`_report_window_days`), never lengthens them. Per kind:
+  date_range  steps of max_days (none documented: one window) from max(start date, now - history_days)
+  period      whole reportPeriods (DAY / WEEK Sunday-Saturday / MONTH ...): one per report where Amazon
+              refuses a range spanning periods, else all of them in one report
   snapshot    one window from the state (or the start date) to now; no dates are sent to Amazon
   settlement  one window; the reports Amazon created in it are listed (never requested)
 Start dates are whole UTC days, so the windows of the next sync line up with this sync's (a report
@@ -41,6 +44,19 @@ def _start_datetime(history_days: Optional[int]) -> Dict[str, Any]:
     return start
 
 
+def window_days(max_days: Optional[int], user_days: Optional[int]) -> Optional[int]:
+    """Days per report: Amazon's maximum, shortened by the user's period_in_days; None: no limit (one window)."""
+    limits = [int(days) for days in (max_days, user_days) if days]
+    return min(limits) if limits else None
+
+
+def _period_step(spec: ReportStreamSpec, period: str, user_days: Optional[int]) -> str:
+    if spec.periods_per_report != "many":
+        return _PERIOD_STEPS.get(period, "P7D")
+    # Whole periods, as many as fit: the clamping keeps both ends on period boundaries.
+    return f"P{int(user_days)}D" if user_days else _ONE_WINDOW
+
+
 def _incremental_sync(spec: ReportStreamSpec, config: Mapping[str, Any]) -> Dict[str, Any]:
     kind = spec.window_kind
     cursor: Dict[str, Any] = {"$ref": "#/definitions/report_window_cursor"}
@@ -50,7 +66,7 @@ def _incremental_sync(spec: ReportStreamSpec, config: Mapping[str, Any]) -> Dict
     elif kind == "period":
         period = report_period(spec, config)
         cursor["start_datetime"] = _start_datetime(spec.history_days)
-        cursor["step"] = _PERIOD_STEPS.get(period, "P7D")
+        cursor["step"] = _period_step(spec, period, config.get("_report_window_days"))
         cursor["clamping"] = {
             "target": _PERIOD_CLAMPS.get(period, "WEEK"),
             # Amazon's weeks run Sunday to Saturday
@@ -58,8 +74,8 @@ def _incremental_sync(spec: ReportStreamSpec, config: Mapping[str, Any]) -> Dict
         }
     elif kind == "date_range":
         cursor["start_datetime"] = _start_datetime(spec.history_days)
-        days = int(config["period_in_days"])
-        cursor["step"] = f"P{min(days, int(spec.max_days)) if spec.max_days else days}D"
+        days = window_days(spec.max_days, config.get("_report_window_days"))
+        cursor["step"] = f"P{days}D" if days else _ONE_WINDOW
     else:
         raise ValueError(f"Report stream {spec.name}: unknown window kind {kind!r}")
     return cursor

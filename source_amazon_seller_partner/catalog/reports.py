@@ -13,6 +13,8 @@ from typing import Dict, List, Optional
 
 import yaml
 
+# libyaml's loader where PyYAML was built with it (ten times faster: start-up), else the pure-Python one
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CATALOG_PATH = Path(__file__).resolve().parent / "report_streams.yaml"
 
 
@@ -48,6 +50,12 @@ class ReportStreamSpec:
     column_formats: Dict[str, str] = field(default_factory=dict)
     # ... and the names of the first columns by position, where Amazon localises the header
     header_names: List[str] = field(default_factory=list)
+    # period reports: "one" period per report or "many" (whole periods in one report)
+    periods_per_report: str = "one"
+    # where max_days / periods_per_report come from (Amazon's page or model, or the public record)
+    range_source: str = ""
+    # a per-type limit besides createReport's bucket (reports/quotas.py), e.g. "sales_and_traffic"
+    quota: Optional[str] = None
 
 
 @functools.lru_cache(maxsize=None)
@@ -56,7 +64,7 @@ def _load(path: str) -> tuple:
     if not catalog_file.exists():
         return ()
     with open(catalog_file, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle) or {}
+        raw = yaml.load(handle, Loader=SAFE_LOADER) or {}
     specs = []
     for entry in raw.get("report_streams", []):
         window = entry.get("window") or {}
@@ -83,6 +91,9 @@ def _load(path: str) -> tuple:
                 marketplace_options=dict(entry.get("marketplace_options") or {}),
                 column_formats=dict(entry.get("column_formats") or {}),
                 header_names=list(entry.get("header_names") or []),
+                periods_per_report=window.get("periods_per_report", "one"),
+                range_source=window.get("range_source", ""),
+                quota=entry.get("quota"),
             )
         )
     return tuple(specs)

@@ -15,8 +15,8 @@ is left behind even when the process is killed.
 
 One window at a time: Amazon's paginationToken lives 24 hours and searchOrders allows about one call
 every three minutes, shared by all windows. Paging several windows at once would stretch each of them
-over the whole sync and let their tokens expire; so the windows take turns (the earliest waiting window
-goes next), and the bucket is just as busy. A window whose token Amazon refuses is read again from its
+over the whole sync and let their tokens expire; so the windows take turns (the most recent waiting window
+goes next: the cursor hands windows out newest first, cursors.py), and the bucket is just as busy. A window whose token Amazon refuses is read again from its
 first page: records already read come again (duplicates by primary key, never a gap). After
 `max_restarts` refusals the window fails with a message saying what to change.
 """
@@ -120,7 +120,7 @@ class WindowPages:
         if self._turn is not None:
             return self._turn == window
         waiting = [w for w, count in self._waiting.items() if count and w in self._entries and not self._entries[w].done]
-        return window <= min(waiting, default=window)
+        return window >= max(waiting, default=window)
 
     def _end_turn(self, window: Window) -> None:
         if self._turn == window:

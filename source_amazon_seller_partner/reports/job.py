@@ -1,11 +1,12 @@
-"""One report for one window: reuse or create, wait, then typed records (ReportJob).
+"""One report for one window: its report from the planner, wait, then typed records (ReportJob).
 
-1. reuse: a matching report from the sync's listing (listing.RecentReports): a report still
-   IN_QUEUE/IN_PROGRESS for this window (typically one an earlier sync stopped waiting for) is
-   resumed, a DONE one is reused; otherwise createReport (create.py).
+1. the sync's ReportPlanner gives the window's report: one reused or resumed from Amazon's listing
+   (a report an earlier sync stopped waiting for is resumed, a DONE one reused), or one it requested in
+   its turn (most recent windows first, within Amazon's per-type limits; planner.py).
 2. poll getReport, 1 s growing x1.5 up to 30 s (the getReport bucket paces it as well), until
-   DONE/CANCELLED/FATAL or the wait timeout; at the timeout the slice fails as transient and is not
-   checkpointed, so the next sync asks for the same window and resumes that report via step 1.
+   DONE/CANCELLED/FATAL or the wait timeout; while it waits the thread sends the planner's next requests.
+   At the timeout the slice fails as transient and is not checkpointed, so the next sync asks for the
+   same window and resumes that report via step 1.
 3. CANCELLED: no records, the window completes. FATAL: log Amazon's reason document, wait the
    cooldown, request once more (never reusing the FATAL report); FATAL again fails only this stream.
 4. DONE: the document's records (documents.py), stamped with marketplace and window.
@@ -27,10 +28,9 @@ from ..dates import format_datetime, parse_datetime
 from ..decoding import RecordCaster, marketplace_charset
 from ..errors import traced_error
 from ..transport import DownloadError, SpApiTransport
-from .create import create_report
 from .documents import DocumentSource, IncompleteDownload, ReportDocuments
-from .listing import REPORTS_PATH, RecentReports
-from .options import effective_report_options
+from .listing import REPORTS_PATH
+from .planner import Planned, ReportPlanner
 from .redaction import sanitized_text
 from .settings import POLL_GROWTH, JobSettings
 from .window import ReportWindow, report_label
@@ -53,17 +53,18 @@ class ReportStream:
     transport: SpApiTransport
     documents: ReportDocuments
     settings: JobSettings
-    recent: RecentReports
+    planner: ReportPlanner
     source: DocumentSource
     cast: RecordCaster
 
 
 class ReportJob:
-    """One report for one window: reuse/create, wait, then records. Not shared between threads."""
+    """One report for one window: the planner's report, wait, then records. Not shared between threads."""
 
-    def __init__(self, context: ReportStream, window: ReportWindow) -> None:
+    def __init__(self, context: ReportStream, window: ReportWindow, planned: Planned) -> None:
         self._context = context
         self._window = window
+        self._planned = planned
         self._spec = context.spec
         self._label = report_label(context.spec.report_type, window)
         # Up to where the data is read once the job completes (the report's own end may be earlier
@@ -73,9 +74,13 @@ class ReportJob:
 
     # -- lifecycle
     def records(self) -> Iterator[Dict[str, Any]]:
-        report = self._reused_report()
-        report_id = report["reportId"] if report else self._context.recent.requested_once(self.request_body(), self._create_report)
+        planner = self._context.planner
+        report = planner.report_for(self._planned)
+        if self._planned.state == "reused":
+            self._ends_where_the_reused_report_ends(report)
+        report_id = str(report["reportId"])
         final = self._wait(report_id)
+        planner.finished(self._planned, final)
         if final.get("processingStatus") == "FATAL":
             reason = self._fatal_reason(final)
             logger.warning(
@@ -83,8 +88,11 @@ class ReportJob:
                 self._label, report_id, reason or "no reason document", self._context.settings.fatal_cooldown_seconds,
             )
             time.sleep(self._context.settings.fatal_cooldown_seconds)
-            report_id = self._create_report()
+            self.completed_through, self.record_window = self._window.end, (self._window.start, self._window.end)
+            retry = planner.again(self._planned)
+            report_id = str(planner.report_for(retry)["reportId"])
             final = self._wait(report_id)
+            planner.finished(retry, final)
             if final.get("processingStatus") == "FATAL":
                 self._fail_fatal(report_id, self._fatal_reason(final))
         if final.get("processingStatus") == "CANCELLED":
@@ -95,44 +103,14 @@ class ReportJob:
             raise traced_error(f"Amazon marked {self._label} (id {report_id}) DONE without a document.", FailureType.transient_error)
         yield from self._records_of_document(document_id, report_id)
 
-    def _reused_report(self) -> Optional[Mapping[str, Any]]:
-        snapshot = self._spec.window_kind == "snapshot"
-        report = self._context.recent.find(self._spec.report_type, self._window, snapshot)
-        if not report:
-            return None
-        status = report.get("processingStatus")
-        verb = "Reusing" if status == "DONE" else "Resuming"
-        logger.info("%s %s report %s (created %s) for %s.", verb, status, report.get("reportId"), report.get("createdTime"), self._label)
-        if not snapshot:
-            end = parse_datetime(report.get("dataEndTime"))
-            if end is not None and self._window.end is not None and end < self._window.end:
-                self.completed_through = end
-                self.record_window = (self._window.start, end)
-        return report
-
-    def request_body(self) -> Dict[str, Any]:
-        body: Dict[str, Any] = {"reportType": self._spec.report_type, "marketplaceIds": [self._window.marketplace_id]}
-        if self._spec.window_kind != "snapshot" and self._window.start and self._window.end:
-            body["dataStartTime"] = format_datetime(self._window.start)
-            body["dataEndTime"] = format_datetime(self._window.end)
-        options = effective_report_options(self._spec, self._context.config, self._window.marketplace_id)
-        if self._spec.window_options and self._window.start and self._window.end:
-            options.setdefault(self._spec.window_options["start"], format_datetime(self._window.start))
-            options.setdefault(self._spec.window_options["end"], format_datetime(self._window.end))
-        if options:
-            body["reportOptions"] = options
-        return body
-
-    def _create_report(self) -> str:
-        self.completed_through = self._window.end
-        self.record_window = (self._window.start, self._window.end)
-        snapshot = self._spec.window_kind == "snapshot"
-        return create_report(
-            self._context.transport,
-            self.request_body(),
-            self._label,
-            lambda: self._context.recent.created_moments_ago(self._spec.report_type, self._window, snapshot),
-        )
+    def _ends_where_the_reused_report_ends(self, report: Mapping[str, Any]) -> None:
+        """A report of an earlier sync's last window ends at that sync's "now": the state stops there."""
+        if self._spec.window_kind == "snapshot":
+            return
+        end = parse_datetime(report.get("dataEndTime"))
+        if end is not None and self._window.end is not None and end < self._window.end:
+            self.completed_through = end
+            self.record_window = (self._window.start, end)
 
     def _wait(self, report_id: str) -> Mapping[str, Any]:
         settings = self._context.settings
@@ -151,7 +129,8 @@ class ReportJob:
                 )
                 logger.warning(message)
                 raise traced_error(message, FailureType.transient_error)
-            time.sleep(min(interval, remaining))
+            # while it waits, the thread sends the sync's next report requests that fall due
+            self._context.planner.idle(min(interval, remaining))
             interval = min(interval * POLL_GROWTH, settings.poll_max_seconds)
 
     def _fatal_reason(self, report: Mapping[str, Any]) -> str:

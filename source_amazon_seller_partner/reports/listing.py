@@ -3,7 +3,6 @@ and resume, and the answer to a createReport whose answer was lost."""
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from datetime import datetime, timedelta
@@ -25,6 +24,8 @@ REPORTS_PATH = "/reports/2021-06-30/reports"
 REPORTS_API = {"api_name": "Reports API", "role": "the report's role"}
 PENDING_STATUSES = ("IN_QUEUE", "IN_PROGRESS")
 REUSABLE_STATUSES = PENDING_STATUSES + ("DONE",)
+# Listed too, though never reused: every request counts against a per-type quota (quotas.py).
+LISTED_STATUSES = REUSABLE_STATUSES + ("CANCELLED", "FATAL")
 GETREPORTS_MAX_TYPES = 10  # Amazon's limit for reportTypes
 GETREPORTS_PAGE_SIZE = 100
 GETREPORTS_MAX_PAGES = 200
@@ -56,10 +57,6 @@ class RecentReports:
         self._waiting: List[str] = []
         self._expected: List[str] = []
         self._listing_lock = threading.Lock()  # one listing call at a time: the others batch behind it
-        # Reports this sync requested, by request body: two streams reading one report (sales and
-        # traffic by date and by ASIN) share it; Amazon answers an identical request FATAL.
-        self._requested: Dict[str, str] = {}
-        self._request_locks: Dict[str, threading.Lock] = {}
 
     @classmethod
     def for_context(cls, context: "SyncContext") -> "RecentReports":
@@ -96,7 +93,7 @@ class RecentReports:
         since = self._now() - max(self._settings.reuse_max_age, self._settings.resume_horizon)
         params: Mapping[str, Any] = {
             "reportTypes": ",".join(report_types),
-            "processingStatuses": ",".join(REUSABLE_STATUSES),
+            "processingStatuses": ",".join(LISTED_STATUSES),
             "createdSince": format_datetime(since),
             "pageSize": GETREPORTS_PAGE_SIZE,
         }
@@ -110,20 +107,6 @@ class RecentReports:
             return {}
         logger.info("Listed %d recent report(s) of %s for reuse.", sum(len(v) for v in found.values()), ", ".join(report_types))
         return found
-
-    def requested_once(self, body: Mapping[str, Any], create: Callable[[], str]) -> str:
-        """The id of the report this sync requested with this exact body, requesting it on first use."""
-        key = json.dumps(body, sort_keys=True)
-        with self._lock:
-            lock = self._request_locks.setdefault(key, threading.Lock())
-        with lock:  # a second stream waits for the first one's request instead of repeating it
-            with self._lock:
-                if key in self._requested:
-                    return self._requested[key]
-            report_id = create()
-            with self._lock:
-                self._requested[key] = report_id
-            return report_id
 
     def created_moments_ago(self, report_type: str, window: ReportWindow, snapshot: bool) -> Optional[Mapping[str, Any]]:
         """A fresh listing, for the report a createReport whose answer was lost may have created."""
@@ -144,6 +127,19 @@ class RecentReports:
     def find(self, report_type: str, window: ReportWindow, snapshot: bool) -> Optional[Mapping[str, Any]]:
         """The best report to use for this window, or None to request a new one."""
         return self._best(self.reports_of(report_type), window, snapshot)
+
+    def identical(self, report_type: str, window: ReportWindow, snapshot: bool) -> Optional[datetime]:
+        """When Amazon last made a report identical to this window's request (same marketplace and dates, or
+        the same snapshot) that is DONE or pending: another identical request within its cooldown ends FATAL."""
+        latest: Optional[datetime] = None
+        for report in self.reports_of(report_type):
+            if report.get("processingStatus") not in REUSABLE_STATUSES or list(report.get("marketplaceIds") or []) != [window.marketplace_id]:
+                continue
+            same = snapshot or (parse_datetime(report.get("dataStartTime")) == window.start and parse_datetime(report.get("dataEndTime")) == window.end)
+            created = parse_datetime(report.get("createdTime"))
+            if same and created is not None and (latest is None or created > latest):
+                latest = created
+        return latest
 
     def _best(self, reports: Iterable[Mapping[str, Any]], window: ReportWindow, snapshot: bool) -> Optional[Mapping[str, Any]]:
         now = self._now()

@@ -12,14 +12,13 @@ from airbyte_cdk.sources.types import Record, StreamSlice
 
 from ..context import SyncContext
 from ..catalog.reports import ReportStreamSpec, load_report_catalog
-from ..dates import format_datetime, parse_datetime
+from ..dates import format_datetime
 from ..decoding import make_caster
 from .documents import DocumentSource, ReportDocuments
 from .job import ReportJob, ReportStream
 from .settings import JobSettings
 from .settlement import SettlementJob
-from .window import ReportWindow
-
+from .window import ReportWindow, window_of
 
 
 def _array_property_names(schema: Any) -> frozenset:
@@ -88,7 +87,7 @@ class ReportRetriever(Retriever):
                     transport=transport,
                     documents=ReportDocuments(transport, self.context.documents, settings.document_backoff_seconds),
                     settings=settings,
-                    recent=self.context.recent_reports,
+                    planner=self.context.report_planner,
                     source=DocumentSource(
                         report_format=self.spec.format,
                         json_records_path=tuple(self.spec.json_records_path),
@@ -102,24 +101,15 @@ class ReportRetriever(Retriever):
 
     def read_records(self, records_schema: Mapping[str, Any], stream_slice: Optional[StreamSlice] = None) -> Iterable[Mapping[str, Any]]:
         stream = self._report_stream(records_schema)
-        window = self._window(stream_slice)
-        job: Any = SettlementJob(stream, window) if stream.spec.window_kind == "settlement" else ReportJob(stream, window)
+        window: ReportWindow = window_of(stream.spec, self.config, stream_slice)
+        job: Any
+        if stream.spec.window_kind == "settlement":
+            job = SettlementJob(stream, window)
+        else:
+            # planned when the CDK generated the slice (factory.py); planned now if it was not
+            job = ReportJob(stream, window, stream.planner.plan(self.name, stream.spec, window))
         yield from job.records()
         self._mark_read_through(stream_slice, job.completed_through)
-
-    def _window(self, stream_slice: Optional[StreamSlice]) -> ReportWindow:
-        partition = stream_slice.partition if stream_slice is not None else {}
-        cursor_slice = stream_slice.cursor_slice if stream_slice is not None else {}
-        start = parse_datetime(cursor_slice.get("start_time"))
-        end = parse_datetime(cursor_slice.get("end_time"))
-        sync_end = parse_datetime(self.config.get("_end_date"))
-        return ReportWindow(
-            marketplace_id=partition.get("marketplace_id"),
-            start=start,
-            end=end,
-            is_last=end is not None and sync_end is not None and end >= sync_end,
-            snapshot=self.spec is not None and self.spec.window_kind == "snapshot",
-        )
 
     def _mark_read_through(self, stream_slice: Optional[StreamSlice], through: Optional[datetime]) -> None:
         """Tell the cursor the window is read up to `through` (state = the next window's start).
