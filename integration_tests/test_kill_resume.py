@@ -15,7 +15,7 @@ import random
 import time
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import pytest
 
@@ -61,6 +61,24 @@ def partition_cursor(state: Mapping[str, Any], marketplace_id: str, field: str) 
         if entry["partition"].get("marketplace_id") == marketplace_id and entry["cursor"].get(field):
             return moment(entry["cursor"][field])
     return None
+
+
+def completed_intervals(cursor_state: Optional[Mapping[str, Any]]) -> List[Tuple[datetime, datetime]]:
+    """The windows a date-range state (cursors.py: written while windows completed newest first leave gaps) says are read."""
+    return [(moment(s["start"]), moment(s["end"])) for s in (cursor_state or {}).get("slices") or []]
+
+
+def read_intervals(states: Sequence[Mapping[str, Any]], stream: str, record: Mapping[str, Any]) -> List[Tuple[datetime, datetime]]:
+    """The completed windows of this record's stream and partition, when its state is a date-range state."""
+    state = stream_state(states, stream) or {}
+    if stream == "OrderItems" and not state.get("slices"):
+        state = ((state.get("parent_state") or {}).get("Orders")) or {}
+    if state.get("slices"):
+        return completed_intervals(state)
+    for entry in state.get("states", []):
+        if entry["partition"].get("marketplace_id") == record.get("marketplace_id"):
+            return completed_intervals(entry["cursor"])
+    return []
 
 
 def checkpoint(states: Sequence[Mapping[str, Any]], stream: str, record: Mapping[str, Any]) -> Optional[datetime]:
@@ -145,6 +163,13 @@ def test_sigkill_at_20_random_moments_then_resume_loses_nothing(make_emulator, t
                             f"chain {number}: {stream} re-delivered {record_key(stream, row)} ({cursor_value(stream, row)}) "
                             f"from before its checkpoint {edge}"
                         )
+                        # newest first, a killed sync leaves gaps: a window its state calls read is not read again
+                        # (its end may be: the CDK reads on from the last window's end)
+                        inside = [w for w in read_intervals(state_in, stream, row) if w[0] <= cursor_value(stream, row) < w[1]]
+                        assert not inside, (
+                            f"chain {number}: {stream} re-delivered {record_key(stream, row)} ({cursor_value(stream, row)}) "
+                            f"from a window its state had as read {inside}"
+                        )
                 records[stream].extend(rows)
         comparison = compare_sync(emu, records, STREAMS, start, end)
         for stream, result in comparison.items():
@@ -159,6 +184,14 @@ def test_sigkill_at_20_random_moments_then_resume_loses_nothing(make_emulator, t
         })
 
     assert len(kills) == KILLS
+    # windows are read newest first: some kill must have left gaps behind, and the resumed runs filled them
+    resumed_from_gaps = sum(
+        1 for chain in chains for state_in, _ in chain["runs"]
+        if any((stream_state(state_in, s) or {}).get("state_type") == "date-range" or
+               any((e.get("cursor") or {}).get("state_type") == "date-range" for e in (stream_state(state_in, s) or {}).get("states", []))
+               for s in STREAMS)
+    )
+    assert resumed_from_gaps > 0
     secrets = secret_values(emu, [config], [])
     for chain in chains:
         for _, run in chain["runs"]:
@@ -168,41 +201,51 @@ def test_sigkill_at_20_random_moments_then_resume_loses_nothing(make_emulator, t
         "seed": SEED,
         "kill_delays_after_first_output_seconds": kills,
         "runs": runs,
+        "runs_resumed_from_a_state_with_gaps": resumed_from_gaps,
         "chains": summary,
         "throttled_429": sum(op["429_throttled"] for op in stats.values()),
     })
 
 
+def covers(cursor_state: Mapping[str, Any], value: datetime) -> bool:
+    """Whether a checkpoint has `value` as read: inside a completed window of a date-range state (windows
+    completed newest first, cursors.py), or at or before a sequential state's cursor."""
+    if cursor_state.get("slices"):
+        return any(start <= value <= end for start, end in completed_intervals(cursor_state))
+    return bool(cursor_state.get("LastUpdateDate")) and value <= moment(cursor_state["LastUpdateDate"])
+
+
 def test_state_is_checkpointed_after_every_window(make_emulator, tmp_path):
-    """Orders API 2026-01-01, one reader: windows close in order, and after the last record of each window
-    a STATE names the latest cursor so far before any record of a later window arrives."""
+    """Orders API 2026-01-01, one reader: windows are read newest first, and after the last record of each
+    window a STATE has that window's records as read before any record of another window arrives."""
     emu = make_emulator(token_lifetime_seconds=3600 * FAST_TIME_SCALE)
     start, end = fixed_window(20)
     run = Connector(tmp_path).run("read", config_for(emu, start, end, period_in_days=2, num_workers=1), ["Orders"], timeout=60)
 
     assert run.exit_code == 0, dict(run.stream_errors())
     step, origin = timedelta(days=2), moment(start)
-    events = []  # (window index, record cursor) or ("STATE", cursor)
+    events = []  # (window index, record cursor) or ("STATE", stream state)
     for message in run.messages:
         if message["type"] == "RECORD":
             cursor = moment(message["record"]["data"]["LastUpdateDate"])
             events.append(((cursor - origin) // step, cursor))
         elif message["type"] == "STATE":
-            events.append(("STATE", moment(message["state"]["stream"]["stream_state"]["LastUpdateDate"])))
+            events.append(("STATE", message["state"]["stream"]["stream_state"]))
     records = [(i, e) for i, e in enumerate(events) if e[0] != "STATE"]
-    windows_checked, latest = 0, None
+    windows = []
     for window, group in groupby(records, key=lambda item: item[1][0]):
         group = list(group)
-        latest = max(e[1] for _, e in group) if latest is None else max(latest, *(e[1] for _, e in group))
         following = [e for e in events[group[-1][0] + 1:] if e[0] == "STATE" or e[0] != window]
-        assert following and following[0] == ("STATE", latest), f"no checkpoint after window {window} (cursor {latest})"
-        windows_checked += 1
-    assert windows_checked >= 4
+        assert following and following[0][0] == "STATE", f"no checkpoint after window {window}"
+        assert all(covers(following[0][1], e[1]) for _, e in group), f"the checkpoint after window {window} misses its records"
+        windows.append(window)
+    assert len(windows) >= 4
+    assert windows == sorted(windows, reverse=True), f"windows not read newest first: {windows}"
 
 
 def test_v0_state_is_checkpointed_after_every_window_per_marketplace(make_emulator, tmp_path):
-    """orders_api v0, one reader: windows close in order: after the last record of each window of each
-    marketplace, a STATE names that record's cursor before any record of a later window of that marketplace."""
+    """orders_api v0, one reader: windows are read newest first per marketplace: after the last record of each
+    window of each marketplace, a STATE has that window as read before any record of another window of it."""
     emu = make_emulator(token_lifetime_seconds=3600 * FAST_TIME_SCALE)
     start, end = fixed_window(20)
     config = config_for(emu, start, end, period_in_days=2, num_workers=1, orders_api="v0")
@@ -211,7 +254,7 @@ def test_v0_state_is_checkpointed_after_every_window_per_marketplace(make_emulat
 
     assert run.exit_code == 0, dict(run.stream_errors())
     step, origin = timedelta(days=2), moment(start)
-    events = []  # (marketplace, window index, record cursor) or ("STATE", {marketplace: cursor})
+    events = []  # (marketplace, window index, record cursor) or ("STATE", {marketplace: cursor state})
     for message in run.messages:
         if message["type"] == "RECORD":
             data = message["record"]["data"]
@@ -219,17 +262,22 @@ def test_v0_state_is_checkpointed_after_every_window_per_marketplace(make_emulat
             events.append((data["marketplace_id"], (cursor - origin) // step, cursor))
         elif message["type"] == "STATE":
             partitions = message["state"]["stream"]["stream_state"].get("states", [])
-            events.append(("STATE", {e["partition"]["marketplace_id"]: moment(e["cursor"]["LastUpdateDate"]) for e in partitions}))
+            events.append(("STATE", {e["partition"]["marketplace_id"]: e["cursor"] for e in partitions}))
     windows_checked = 0
     for marketplace in {e[0] for e in events if e[0] != "STATE"}:
         mine = [e for e in events if e[0] in (marketplace, "STATE")]
         records = [(i, e) for i, e in enumerate(mine) if e[0] == marketplace]
+        windows = []
         for window, group in groupby(records, key=lambda item: item[1][1]):
             group = list(group)
-            last_index, last_cursor = group[-1][0], max(e[2] for _, e in group)
+            last_index = group[-1][0]
             following = [e for e in mine[last_index + 1:] if e[0] == "STATE" or e[1] != window]
-            assert following and following[0][0] == "STATE" and following[0][1].get(marketplace) == last_cursor, (
-                f"no checkpoint for {marketplace} after window {window} (last cursor {last_cursor})"
+            assert following and following[0][0] == "STATE", f"no checkpoint for {marketplace} after window {window}"
+            checkpoint_state = following[0][1].get(marketplace) or {}
+            assert all(covers(checkpoint_state, e[2]) for _, e in group), (
+                f"the checkpoint for {marketplace} after window {window} misses its records"
             )
-            windows_checked += 1
+            windows.append(window)
+        assert windows == sorted(windows, reverse=True), f"{marketplace}: windows not read newest first: {windows}"
+        windows_checked += len(windows)
     assert windows_checked >= 4

@@ -45,8 +45,27 @@ class NewestFirstCursor(ConcurrentCursor):
     """The CDK's ConcurrentCursor with its windows handed out newest first."""
 
     def stream_slices(self) -> Iterable[StreamSlice]:
+        self._mark_start_as_unread()
         # A few hundred windows at most (two years in days): listing them first costs nothing.
         return reversed(list(super().stream_slices()))
+
+    def _mark_start_as_unread(self) -> None:
+        """Without a cursor value the CDK's state begins with a zero-length interval at the start date
+        (nothing read). It is the anchor that keeps the unread history between the start and the first
+        window read a gap (never dropped, or one interval would look like a run from the start). But the
+        CDK starts a gap one unit after an interval's end, so a resumed sync would never read the start
+        date's first second: the anchor is moved one unit before the start."""
+        slices = self._concurrent_state.get("slices") or []
+        granularity = self._cursor_granularity
+        if not slices or self._start is None or not granularity:
+            return
+        first = slices[0]
+        converter = self._connector_state_converter
+        if first[converter.START_KEY] == first[converter.END_KEY] == self._start:
+            anchor = self._start - granularity
+            first[converter.START_KEY] = first[converter.END_KEY] = anchor
+            if first.get(converter.MOST_RECENT_RECORD_KEY) is not None:
+                first[converter.MOST_RECENT_RECORD_KEY] = anchor
 
 
 def newest_first(cursor: Any) -> Any:
