@@ -19,7 +19,7 @@ the CDK's cursor changes.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, MutableMapping
+from typing import Any, Iterable, List, MutableMapping
 
 from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor, CursorField
 from airbyte_cdk.sources.streams.concurrent.state_converters.abstract_stream_state_converter import (
@@ -47,7 +47,34 @@ class NewestFirstCursor(ConcurrentCursor):
     def stream_slices(self) -> Iterable[StreamSlice]:
         self._mark_start_as_unread()
         # A few hundred windows at most (two years in days): listing them first costs nothing.
-        return reversed(list(super().stream_slices()))
+        windows = list(super().stream_slices())
+        self._mark_skipped_as_read(windows)
+        return reversed(windows)
+
+    def _mark_skipped_as_read(self, windows: List[StreamSlice]) -> None:
+        """Time no window covers (whole-period clamping starts the first window at the next period and may
+        leave a partial period between windows) is never read by this sync; the CDK's sequential state
+        stepped over it. Recorded as read, so the windows of a finished sync merge into one run."""
+        if not windows or not self._slice_boundary_fields:
+            return
+        converter = self._connector_state_converter
+        start_field, end_field = self._slice_boundary_fields
+        with self._lock:
+            slices = self._concurrent_state.get("slices") or []
+            planned = [
+                {converter.START_KEY: converter.parse_value(w.cursor_slice[start_field]),
+                 converter.END_KEY: converter.parse_value(w.cursor_slice[end_field])}
+                for w in windows
+            ]
+            covered = converter.merge_intervals([dict(s) for s in slices] + planned)
+            holes = []
+            for earlier, later in zip(covered, covered[1:]):
+                hole_start = converter.increment(earlier[converter.END_KEY])
+                hole_end = later[converter.START_KEY] - self._cursor_granularity if self._cursor_granularity else later[converter.START_KEY]
+                if hole_start <= hole_end:
+                    holes.append({converter.START_KEY: hole_start, converter.END_KEY: hole_end})
+            if holes:
+                self._concurrent_state["slices"] = converter.merge_intervals(slices + holes)
 
     def _mark_start_as_unread(self) -> None:
         """Without a cursor value the CDK's state begins with a zero-length interval at the start date
@@ -63,9 +90,8 @@ class NewestFirstCursor(ConcurrentCursor):
         converter = self._connector_state_converter
         if first[converter.START_KEY] == first[converter.END_KEY] == self._start:
             anchor = self._start - granularity
+            # its most recent value stays the start date: a state with nothing read still says the start
             first[converter.START_KEY] = first[converter.END_KEY] = anchor
-            if first.get(converter.MOST_RECENT_RECORD_KEY) is not None:
-                first[converter.MOST_RECENT_RECORD_KEY] = anchor
 
 
 def newest_first(cursor: Any) -> Any:

@@ -9,6 +9,7 @@ from typing import Any, List, Mapping
 
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.message import InMemoryMessageRepository
+from airbyte_cdk.sources.streams.concurrent.clamping import Weekday, WeekClampingStrategy
 from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor, CursorField
 from airbyte_cdk.sources.streams.concurrent.state_converters.datetime_stream_state_converter import (
     CustomFormatConcurrentStreamStateConverter,
@@ -32,14 +33,14 @@ class Window:
         return self._slice
 
 
-def cursor(state: Mapping[str, Any]) -> ConcurrentCursor:
+def cursor(state: Mapping[str, Any], **kwargs: Any) -> ConcurrentCursor:
     converter = CustomFormatConcurrentStreamStateConverter(datetime_format=FORMAT, is_sequential_state=True,
                                                            cursor_granularity=timedelta(seconds=1))
     built = ConcurrentCursor(
         stream_name="Orders", stream_namespace=None, stream_state=dict(state), message_repository=InMemoryMessageRepository(),
         connector_state_manager=ConnectorStateManager(), connector_state_converter=converter, cursor_field=CursorField("LastUpdateDate"),
         slice_boundary_fields=("start_time", "end_time"), start=START, end_provider=lambda: END,
-        slice_range=timedelta(days=10), cursor_granularity=timedelta(seconds=1),
+        cursor_granularity=timedelta(seconds=1), **{"slice_range": timedelta(days=10), **kwargs},
     )
     return newest_first(built)
 
@@ -120,3 +121,14 @@ def test_a_sync_killed_twice_still_reads_the_oldest_window():
     for stream_slice in third.stream_slices():
         complete(third, stream_slice)
     assert third.state == {"LastUpdateDate": "2026-01-30T23:59:59Z"}
+
+
+def test_whole_week_windows_of_a_finished_sync_leave_the_sequential_state():
+    """Week reports (Sunday to Saturday): the first window starts at the first Sunday after the start date
+    (a Thursday), so no window covers those first days; a sync that read every window is complete."""
+    c = cursor({}, slice_range=timedelta(days=7), clamping_strategy=WeekClampingStrategy(Weekday.SUNDAY))
+    windows = list(c.stream_slices())
+    assert starts(windows)[-1] == "2026-01-04T00:00:00Z"  # the first Sunday
+    for stream_slice in windows:
+        complete(c, stream_slice)
+    assert set(c.state) == {"LastUpdateDate"}
