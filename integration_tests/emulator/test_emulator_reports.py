@@ -289,3 +289,56 @@ def test_snapshot_requests_are_identical_whatever_their_dates(make_emulator):
     assert (first["processingStatus"], second["processingStatus"]) == ("DONE", "FATAL")
     other_market, _ = run(client, "GET_AFN_INVENTORY_DATA", [DE])
     assert other_market["processingStatus"] == "DONE"
+
+
+def test_sales_and_traffic_is_metered_per_seller_account(make_emulator):
+    """4 requests an hour, 96 a day per seller account (Amazon, April 2026): the fifth within the hour is a 429."""
+    client = Client(make_emulator(time_scale=60))  # an hour: 60 s
+    statuses = [create(client, "GET_SALES_AND_TRAFFIC_REPORT", [US], _since(days + 1), _since(days),
+                       {"dateGranularity": "DAY", "asinGranularity": "PARENT"}).status_code for days in range(2, 7)]
+    assert statuses == [202, 202, 202, 202, 429]
+    refused = create(client, "GET_SALES_AND_TRAFFIC_REPORT", [CA], _since(3), _since(2))
+    assert refused.status_code == 429 and refused.json()["errors"][0]["code"] == "QuotaExceeded"
+    # other report types are not metered with it
+    assert create(client, "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", [US], _since(30), _since(29)).status_code == 202
+
+
+def test_sales_and_traffic_metering_windows():
+    from sp_api_emulator.exceptions import QuotaExceeded
+    from sp_api_emulator.reports.quotas import ReportQuotas
+
+    quotas = ReportQuotas(scale=1.0)
+    hour = 3600.0
+    for number in range(96):  # 4 an hour: 24 hours of requests, one every 15 minutes
+        quotas.admit("seller", "GET_SALES_AND_TRAFFIC_REPORT", now=number * hour / 4)
+    with pytest.raises(QuotaExceeded):  # the hour has room again, the day has none
+        quotas.admit("seller", "GET_SALES_AND_TRAFFIC_REPORT", now=96 * hour / 4 - 1)
+    quotas.admit("seller", "GET_SALES_AND_TRAFFIC_REPORT", now=24 * hour + 1)  # the first one left the day
+    quotas.admit("vendor", "GET_SALES_AND_TRAFFIC_REPORT", now=24 * hour + 1)  # another account: its own count
+
+
+def test_near_real_time_fba_report_requested_again_within_30_minutes_is_cancelled(emulator):
+    """"a 30-minute waiting period must pass before Amazon will generate an updated version" (FBA reports)."""
+    client = Client(emulator)
+    first, _ = run(client, "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", [US], _since(20), _since(10))
+    assert first["processingStatus"] == "DONE"
+    sooner, _ = run(client, "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", [US], _since(30), _since(20))
+    assert sooner["processingStatus"] == "CANCELLED" and "reportDocumentId" not in sooner
+    other_market, _ = run(client, "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", [CA], _since(30), _since(20))
+    assert other_market["processingStatus"] == "DONE"
+    # not a near-real-time type: no wait
+    orders = [run(client, "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", [US], _since(d + 10), _since(d))[0]
+              for d in (10, 30)]
+    assert [r["processingStatus"] for r in orders] == ["DONE", "DONE"]
+
+
+def test_near_real_time_wait_runs_from_the_processing_end():
+    from sp_api_emulator.reports.quotas import ReportQuotas
+
+    quotas = ReportQuotas(scale=2.0)  # 30 minutes: 900 s
+    quotas.generating("seller", "GET_AFN_INVENTORY_DATA", [US], processing_end=100.0)
+    assert quotas.too_soon("seller", "GET_AFN_INVENTORY_DATA", [US], now=50.0)  # still being generated
+    assert quotas.too_soon("seller", "GET_AFN_INVENTORY_DATA", [US], now=999.0)
+    assert not quotas.too_soon("seller", "GET_AFN_INVENTORY_DATA", [US], now=1000.0)
+    assert not quotas.too_soon("seller", "GET_AFN_INVENTORY_DATA", [CA], now=50.0)
+    assert not quotas.too_soon("seller", "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", [US], now=50.0)

@@ -26,6 +26,7 @@ from ..timeutil import iso, parse_iso, utcnow
 from . import documents
 from .catalog import REPORT_TYPES
 from .definitions import ReportType
+from .quotas import ReportQuotas
 from .documents import LARGE_JSON_TYPE, LARGE_TSV_TYPE, count_rows, document_format
 from .scheduled import schedule_amazon_reports
 from .schema_faker import required_options
@@ -48,6 +49,7 @@ class ReportStore:
         self._documents: Dict[str, DocumentEntry] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(int(time.time()) * 10 + 50_000_000_000)
+        self.quotas = ReportQuotas(emulator.timing.scale)
         schedule_amazon_reports(self)
 
     # -- timing ----------------------------------------------------------------------------
@@ -122,6 +124,7 @@ class ReportStore:
         if not isinstance(options, dict) or not all(isinstance(v, str) for v in options.values()):
             raise InvalidInput("reportOptions must be an object of string values.")
         start, end = self._window(body, now)
+        self.quotas.admit(account_type, report_type)
         request = ReportRequest(report_type, account_type, tuple(marketplace_ids), start, end, dict(options))
         # A snapshot ignores dates, so any two requests of it are identical.
         dates = (None, None) if definition.window_kind == "snapshot" else (iso(start), iso(end))
@@ -129,6 +132,8 @@ class ReportStore:
         report = Report(report_id=self.new_report_id(), account_type=account_type, request=request,
                         definition=definition, created=now, created_mono=time.monotonic(), fate="DONE", key=key)
         report.fate, report.reason = self._decide_fate(report, now)
+        if report.fate == "DONE":
+            self.quotas.generating(account_type, report_type, marketplace_ids, report.created_mono + self._phase_seconds()[1])
         if report.fate in ("DONE", "FATAL"):
             report.document_id = self.new_document_id(report, fatal=report.fate == "FATAL")
         with self._lock:
@@ -180,6 +185,8 @@ class ReportStore:
             if self.status(previous) == "DONE" and time.monotonic() - previous.created_mono < cooldown:
                 return "FATAL", (f"Report {previous.report_id} with the same type, marketplaces, dates and options "
                                  "was created a short time ago; request it again later.")
+        if self.quotas.too_soon(request.account_type, request.report_type, request.marketplace_ids, report.created_mono):
+            return "CANCELLED", ""
         if request.report_type == "GET_SALES_AND_TRAFFIC_REPORT" and request.start < now - timedelta(days=730):
             return "CANCELLED", ""
         if self.row_count(request) == 0:
