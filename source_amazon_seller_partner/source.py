@@ -67,7 +67,8 @@ class SourceAmazonSellerPartner(ConcurrentDeclarativeSource):
             except ConfigError as error:
                 # Reported by run.py (or raised again from check/discover/read) as one config_error line.
                 self.config_error = error
-        manifest = assemble_manifest(normalized)
+        # A read builds only the streams its catalog selects (catalog/manifest.py says why).
+        manifest = assemble_manifest(normalized, only={s.stream.name for s in catalog.streams} if catalog else None)
         if normalized is not None:
             try:
                 check_against_spec(config, manifest["spec"]["connection_specification"])
