@@ -5,8 +5,8 @@ Printed per report type and in total:
 - `createReport_calls`: what the emulator counted (reports created, per type);
 - `minimum_calls`: what the documented windows allow, computed here from the report catalog's data, not
   from the connector's windows: per marketplace, ceil(history / max_days) reports for a date range
-  (one where Amazon documents no maximum), one per period for a period report Amazon will not span
-  (`periods_per_report: one`), one for a snapshot or a report spanning periods, none for settlements
+  (one where Amazon documents no maximum), one per whole period for a period report Amazon will not
+  span (`periods_per_report: one`), one for a snapshot or a report spanning periods, none for settlements
   (listed, never requested). Streams of one type with the same options share their reports;
 - `complete_seconds` per stream, and `recent_7_days_emitted_seconds`: when the last record whose
   dataEndTime is within the last 7 days was emitted (target: within the first 10 % of the wall time);
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, Iterable, List, Mapping, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 BACKFILL_DAYS = 730
 BACKFILL_MARKETPLACES = ["US", "CA"]
@@ -40,7 +40,13 @@ def backfill_specs(offered: Iterable[str]) -> List[Any]:
     return [spec for spec in load_report_catalog() if spec.account_type == "seller" and spec.name in names]
 
 
-def _reports_per_marketplace(spec: Any, days: int) -> int:
+def _whole_weeks(start: datetime, end: datetime) -> int:
+    """Amazon's weeks (Sunday to Saturday) wholly inside [start, end)."""
+    first_sunday = start + timedelta(days=(6 - start.weekday()) % 7)
+    return max(0, (end - first_sunday).days // 7)
+
+
+def _reports_per_marketplace(spec: Any, days: int, now: Optional[datetime] = None) -> int:
     span = min(days, spec.history_days or days)
     if spec.window_kind == "settlement":
         return 0
@@ -49,17 +55,23 @@ def _reports_per_marketplace(spec: Any, days: int) -> int:
     if spec.window_kind == "period":
         if spec.periods_per_report == "many":
             return 1
-        return math.ceil(span / PERIOD_DAYS.get(spec.default_options.get("reportPeriod", "WEEK"), 7))
+        period = spec.default_options.get("reportPeriod", "WEEK")
+        if period == "WEEK":  # whole weeks only: Amazon refuses a range that is not one whole period
+            now = now or datetime.now(timezone.utc)
+            start = (now - timedelta(days=span)).replace(hour=0, minute=0, second=0, microsecond=0)
+            return _whole_weeks(start, now)
+        return math.ceil(span / PERIOD_DAYS.get(period, 7))
     return math.ceil(span / spec.max_days) if spec.max_days else 1
 
 
-def minimum_calls(specs: List[Any], days: int = BACKFILL_DAYS, marketplaces: int = len(BACKFILL_MARKETPLACES)) -> Dict[str, int]:
+def minimum_calls(specs: List[Any], days: int = BACKFILL_DAYS, marketplaces: int = len(BACKFILL_MARKETPLACES),
+                  now: Optional[datetime] = None) -> Dict[str, int]:
     """Per report type: the fewest createReport calls the documented windows allow."""
     shared: Dict[Tuple[Any, ...], int] = {}
     for spec in specs:
         key = (spec.report_type, tuple(sorted(spec.default_options.items())), spec.window_kind, spec.max_days,
                spec.history_days, spec.periods_per_report)
-        shared[key] = _reports_per_marketplace(spec, days) * marketplaces
+        shared[key] = _reports_per_marketplace(spec, days, now) * marketplaces
     totals: Counter = Counter()
     for key, count in shared.items():
         totals[key[0]] += count
@@ -88,10 +100,10 @@ def recent_cutoff(now: datetime) -> str:
 
 
 def summarize_backfill(summary: Dict[str, Any], result: Any, stats: Mapping[str, Any], specs: List[Any],
-                       time_scale: float) -> Dict[str, Any]:
+                       time_scale: float, started_at: datetime) -> Dict[str, Any]:
     """The scenario's per-type calls, minimum, quota bound and recent-first timing, added to the sync summary."""
     created = {k: v for k, v in stats.get("reports_created", {}).items()}
-    minimum = minimum_calls(specs)
+    minimum = minimum_calls(specs, now=started_at)
     quotas = quota_bounds(created, specs, time_scale, len(BACKFILL_MARKETPLACES))
     bound = max([summary["lower_bound_seconds"]] + list(quotas.values()))
     wall = summary["wall_seconds"]

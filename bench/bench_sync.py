@@ -507,7 +507,7 @@ class Bench:
             emulator.stop()
         summary = summarize("backfill", result, stats, scale, BACKFILL_MAX_RATIO, [spec.name for spec in specs])
         summary["time_scale"] = scale
-        summary = summarize_backfill(summary, result, stats, specs, scale)
+        summary = summarize_backfill(summary, result, stats, specs, scale, started_at)
         log(f"scenario backfill: {summary['wall_seconds']} s, quota lower bound {summary['quota_lower_bound_seconds']} s, "
             f"createReport {summary['createReport_calls']} (minimum {summary['minimum_calls']})")
         return summary

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from bench.backfill import minimum_calls, quota_bounds
 from source_amazon_seller_partner.catalog.reports import load_report_catalog
 
@@ -18,7 +20,10 @@ def test_minimum_calls_follow_the_documented_windows():
     # by date and by ASIN ask for the same report: shared
     assert minimum_calls(specs("GET_SALES_AND_TRAFFIC_REPORT", "GET_SALES_AND_TRAFFIC_REPORT_BY_ASIN")) == {
         "GET_SALES_AND_TRAFFIC_REPORT": 2}
-    assert minimum_calls(specs("GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT"))["GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT"] == 2 * 105
+    # whole Sunday-Saturday weeks: 2026-11-29 is a Sunday; 730 days back is Friday 2024-11-29, so the first
+    # whole week starts Sunday 2024-12-01 and 104 end before now
+    now = datetime(2026, 11, 29, 12, tzinfo=timezone.utc)
+    assert minimum_calls(specs("GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT"), now=now)["GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT"] == 2 * 104
     assert minimum_calls(specs("GET_BRAND_ANALYTICS_MARKET_BASKET_REPORT"))["GET_BRAND_ANALYTICS_MARKET_BASKET_REPORT"] == 2
     assert minimum_calls(specs("GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE"))["GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE"] == 0
 
