@@ -366,8 +366,10 @@ class Bench:
         self.workdir = workdir
         log(f"starting the emulator (profile bench, time scale {args.time_scale:g}); files in {workdir}")
         self.emulator = EmulatorProcess(workdir, args.time_scale, args.seed)
+        # time_scale: the connector's per-report-type waits (sales and traffic: 15 minutes) at the emulator's pace
         self.config: Dict[str, Any] = emulator_config(self.emulator.api_url, self.emulator.lwa_url,
-                                                      days=BENCH_HISTORY_DAYS, marketplaces=list(BENCH_MARKETPLACES))
+                                                      days=BENCH_HISTORY_DAYS, marketplaces=list(BENCH_MARKETPLACES),
+                                                      time_scale=args.time_scale)
         if args.workers:
             self.config["num_workers"] = args.workers
         self.config_path = self._write("config.json", self.config)
@@ -468,7 +470,8 @@ class Bench:
         """A 3-day sync of Orders + OrderItems, only to have a state for --only incremental."""
         from integration_tests.acceptance_configs import emulator_config
 
-        config = emulator_config(self.emulator.api_url, self.emulator.lwa_url, days=3, marketplaces=list(BENCH_MARKETPLACES))
+        config = emulator_config(self.emulator.api_url, self.emulator.lwa_url, days=3, marketplaces=list(BENCH_MARKETPLACES),
+                                 time_scale=self.args.time_scale)
         config_path = self._write("quick_config.json", config)
         self.config, self.config_path = config, config_path
         summary, result, used = self.scenario("quick_first_sync", INCREMENTAL_STREAMS, None, FULL_SYNC_MAX_RATIO)
