@@ -23,6 +23,7 @@ from typing import Any, Callable, Dict, List
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_STREAM = "MarketplaceParticipations"
 OURS_TARGET_SECONDS = 0.3
+NOISE_SECONDS = 1.0  # spread of one series beyond which the run is reported as noisy, not as met or missed
 CDK_IMPORT = "import airbyte_cdk.sources.declarative.concurrent_declarative_source"
 
 
@@ -46,6 +47,8 @@ def measure(read_command: List[str], env: Dict[str, str], runs: int = 5) -> Dict
         reads.append(_wall(read_command, env))
     cdk, read = statistics.median(imports), statistics.median(reads)
     ours = read - cdk
+    # On a busy machine one process can take seconds longer than its pair: then the difference says nothing
+    noisy = ours < 0 or max(imports) - min(imports) > NOISE_SECONDS or max(reads) - min(reads) > NOISE_SECONDS
     return {
         "stream": STARTUP_STREAM,
         "pairs": runs,
@@ -53,7 +56,8 @@ def measure(read_command: List[str], env: Dict[str, str], runs: int = 5) -> Dict
         "cdk_import_seconds": round(cdk, 3),
         "ours_seconds": round(ours, 3),
         "ours_target_seconds": OURS_TARGET_SECONDS,
-        "ours_target_met": ours <= OURS_TARGET_SECONDS,
+        "measurement_noisy": noisy,
+        "ours_target_met": None if noisy else ours <= OURS_TARGET_SECONDS,
         "read_runs": [round(v, 3) for v in reads],
         "cdk_import_runs": [round(v, 3) for v in imports],
     }
