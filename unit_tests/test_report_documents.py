@@ -184,8 +184,35 @@ def test_a_throttled_or_failing_document_host_is_waited_out(mocker, pauses, capl
                          {"content": ORDERS_BODY}])
     with caplog.at_level(logging.WARNING, logger="airbyte"):
         assert [r["sku"] for r in read(make_sync())] == ["A"]
-    assert pauses == [7.0, 4.0, 8.0]  # Retry-After, then 2 s doubling per attempt
+    # Retry-After, then a jittered wait (workers failing together do not come back together) in the
+    # upper half of 2 s doubling per attempt
+    assert pauses[0] == 7.0 and len(pauses) == 3
+    assert 2.0 <= pauses[1] <= 4.0 and 4.0 <= pauses[2] <= 8.0
     assert any("HTTP 503 SlowDown" in r.getMessage() for r in caplog.records)
+
+
+def test_a_url_that_expired_while_the_connector_waited_is_replaced_without_costing_a_retry(mocker, pauses, caplog):
+    expired = b"<?xml version='1.0'?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
+    done_report(mocker, [{"status_code": 503, "content": b"<Error><Code>SlowDown</Code></Error>"},
+                         {"status_code": 403, "content": expired},
+                         {"content": ORDERS_BODY}])
+    with caplog.at_level(logging.INFO, logger="airbyte"):
+        assert [r["sku"] for r in read(make_sync())] == ["A"]
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(pauses) == 1  # the 503 only: the expired URL is replaced at once
+    assert len([r for r in mocker.request_history if r.url.startswith(DOCUMENTS)]) == 2
+    assert sum("expired while the connector waited" in line for line in lines) == 1
+    assert sum("retries)" in line for line in lines) == 1  # one retry counted: the 503's
+
+
+def test_a_url_refused_before_any_wait_costs_a_retry(mocker, pauses, caplog):
+    denied = b"<?xml version='1.0'?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+    done_report(mocker, [{"status_code": 403, "content": denied}, {"content": ORDERS_BODY}])
+    with caplog.at_level(logging.INFO, logger="airbyte"):
+        assert [r["sku"] for r in read(make_sync())] == ["A"]
+    lines = [r.getMessage() for r in caplog.records]
+    assert pauses == []
+    assert any("HTTP 403 AccessDenied; downloading it again with a fresh URL (1 of 20 retries)" in line for line in lines)
 
 
 # ------------------------------------------------------------------------------ report options

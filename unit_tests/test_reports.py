@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import logging
+import re
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -118,15 +119,17 @@ def mock_report(m: requests_mock.Mocker, report_id: str, statuses: List[Dict[str
 
 
 def mock_document(m: requests_mock.Mocker, document_id: str, bodies: List[Dict[str, Any]], compression: Optional[str] = None) -> None:
-    """getReportDocument answers a fresh presigned URL per call; each URL serves the next body."""
+    """getReportDocument answers a fresh presigned URL per call; the host answers `bodies` in turn
+    (the last one again and again), whichever of the document's URLs is asked."""
     answers = []
-    for index, body in enumerate(bodies):
-        url = f"https://s3.test/{document_id}/{index}?{SIGNATURE}"
-        answer: Dict[str, Any] = {"reportDocumentId": document_id, "url": url}
+    for index in range(len(bodies)):
+        answer: Dict[str, Any] = {"reportDocumentId": document_id, "url": f"https://s3.test/{document_id}/{index}?{SIGNATURE}"}
         if compression:
             answer["compressionAlgorithm"] = compression
-        answers.append({"json": answer})
-        m.get(url.split("?")[0], **body)
+        # Amazon names the operation's rate on its answers; a fast one keeps tests with many refused
+        # URLs (one getReportDocument each) from waiting out the documented 1 call a minute.
+        answers.append({"json": answer, "headers": {"x-amzn-RateLimit-Limit": "100"}})
+    m.get(re.compile(rf"^https://s3\.test/{document_id}/"), bodies)
     m.get(f"{DOCUMENTS}/{document_id}", answers)
 
 
@@ -513,7 +516,7 @@ def test_a_truncated_gzip_is_downloaded_again_without_duplicates(mocker):
     records = read(make_sync())
 
     assert [r["amazon-order-id"] for r in records] == [row[0] for row in ORDER_ROWS]
-    assert len(calls(mocker, "GET", f"{DOCUMENTS}/D1")) == 2  # a fresh presigned URL for the retry
+    assert len(calls(mocker, "GET", f"{DOCUMENTS}/D1")) == 1  # the URL is used again while the host accepts it
 
 
 def test_a_dropped_connection_is_downloaded_again(mocker):
@@ -525,6 +528,10 @@ def test_a_dropped_connection_is_downloaded_again(mocker):
     assert [r["sku"] for r in read(make_sync())] == ["SKU-A", "SKU-B", "SKU-C"]
 
 
+# S3's answer to an expired or refused presigned URL
+S3_ACCESS_DENIED = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
+
+
 def test_presigned_urls_never_reach_logs_or_errors(mocker, caplog):
     complete = gzip.compress(orders_tsv())
     mock_listing(mocker)
@@ -532,17 +539,21 @@ def test_presigned_urls_never_reach_logs_or_errors(mocker, caplog):
     mock_report(mocker, "R1", [{"processingStatus": "DONE", "reportDocumentId": "D1"}])
     mock_document(
         mocker, "D1",
-        [{"content": complete[:-12]}, {"body": DroppingBody(complete, 10)}, {"status_code": 403, "text": "<Error>AccessDenied</Error>"}],
+        [{"content": complete[:-12]}, {"body": DroppingBody(complete, 10)}, {"status_code": 403, "text": S3_ACCESS_DENIED}],
         compression="GZIP",
     )
     with caplog.at_level(logging.DEBUG), pytest.raises(AirbyteTracedException) as failure:
         read(make_sync())
 
-    assert "could not be downloaded whole in 5 attempts" in failure.value.message
+    # the cut (1 of 20 retries of cut documents), the drop (1 of 20 host retries), the URL that expired
+    # during the drop's wait (replaced free), then 20 refusals of fresh URLs until the host's budget is spent
+    assert "could not be downloaded whole (the document host answered HTTP 403 AccessDenied) after 23 attempts" in failure.value.message
     # requests-mock's own debug lines stand in for the network here: they are not the connector's
     logged = [r.getMessage() for r in caplog.records if not r.name.startswith("requests_mock")]
-    # cut, dropped, then the refused URL (the last answer repeats) three times
-    assert sum("downloading it again" in line for line in logged) == 5
+    assert sum("downloading it again" in line for line in logged) == 21  # the last refusal is not retried
+    assert sum("expired while the connector waited" in line for line in logged) == 1
+    # one URL for the cut, the drop and its expiry; a fresh one after it and after each refusal retried
+    assert len(calls(mocker, "GET", f"{DOCUMENTS}/D1")) == 21
     for text in [failure.value.message, failure.value.internal_message or "", *logged]:
         assert SIGNATURE not in text and "s3.test" not in text
 
