@@ -11,6 +11,9 @@ A configured start date is used as given (nothing before it is asked for); the t
 whole UTC day, so the windows of the next sync line up with this sync's (a report an earlier sync
 stopped waiting for is then found by its exact window and resumed). Dated kinds re-read the catalog's
 `data_delay` before the saved cursor (the CDK's lookback): Amazon's report may lack the last changes.
+A consequence: once a sync has checkpointed a window, the next sync's date_range windows start
+`data_delay` before that checkpoint, so a report left pending after it no longer matches a window and
+is requested anew (period windows are clamped to whole periods and still find it).
 """
 
 from __future__ import annotations
