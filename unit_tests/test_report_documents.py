@@ -63,21 +63,21 @@ def done_report(m: requests_mock.Mocker, bodies: list, compression=None) -> None
 
 def test_ledger_dates_become_iso_as_4_6_4_emitted_them(mocker):
     body = ("Date\tFNSKU\tMSKU\tEvent Type\tQuantity\tDate and Time\r\n"
-            "11/21/2023\tX001\tSKU-1\tShipments\t-2\t2023-11-21T17:04:11-0800\r\n").encode("utf-8")
+            "09/21/2026\tX001\tSKU-1\tShipments\t-2\t2026-09-21T17:04:11-0800\r\n").encode("utf-8")  # in the synced range
     done_report(mocker, [{"content": body, "headers": {"Content-Type": "text/plain;charset=UTF-8"}}])
     [record] = read(make_sync(), LEDGER)
-    assert record["Date"] == "2023-11-21"
-    assert record["Date and Time"] == "2023-11-21T17:04:11-08:00"
+    assert record["Date"] == "2026-09-21"
+    assert record["Date and Time"] == "2026-09-21T17:04:11-08:00"
     assert record["Quantity"] == -2
 
 
 def test_localised_feedback_gets_4_6_4s_column_names_and_iso_dates(mocker):
     header = "Datum\tBewertung\tKommentare\tIhre Antwort\tBestellnummer\tE-Mail-Adresse des Bewerters"
-    body = (header + "\n13.1.24\t2\tKarton beschädigt\t\t302-1234567-7654321\tx@marketplace.amazon.de\n").encode("cp1252")
+    body = (header + "\n13.9.26\t2\tKarton beschädigt\t\t302-1234567-7654321\tx@marketplace.amazon.de\n").encode("cp1252")
     done_report(mocker, [{"content": body, "headers": {"Content-Type": "text/plain;charset=Cp1252"}}])
     [record] = read(make_sync(region="DE"), FEEDBACK, window(marketplace=DE))
     assert {k: v for k, v in record.items() if k not in ("dataStartTime", "dataEndTime")} == {
-        "date": "2024-01-13", "rating": 2, "comments": "Karton beschädigt", "response": None,
+        "date": "2026-09-13", "rating": 2, "comments": "Karton beschädigt", "response": None,
         "order_id": "302-1234567-7654321", "rater_email": "x@marketplace.amazon.de", "marketplace_id": DE,
     }
 

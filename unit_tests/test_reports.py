@@ -656,15 +656,16 @@ def _windows(config_overrides: Dict[str, Any], stream: str) -> List[tuple]:
 
 
 def test_date_range_windows_take_the_smaller_of_period_in_days_and_the_reports_maximum():
+    # from the configured start as given (05:00), nothing before it
     returns = _windows({"period_in_days": 90}, "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE")  # Amazon: 60 days at most
     assert returns == [
-        (US, "2026-06-03T00:00:00Z", "2026-08-01T23:59:59Z"),
-        (US, "2026-08-02T00:00:00Z", "2026-09-30T12:00:00Z"),
+        (US, "2026-06-03T05:00:00Z", "2026-08-02T04:59:59Z"),
+        (US, "2026-08-02T05:00:00Z", "2026-09-30T12:00:00Z"),
     ]
     orders = _windows({"period_in_days": 40, "marketplaces": ["US", "CA"]}, ORDERS)  # 30 days at most
-    assert len(orders) == 2 * 4 and orders[0] == (US, "2026-06-03T00:00:00Z", "2026-07-02T23:59:59Z")
+    assert len(orders) == 2 * 4 and orders[0] == (US, "2026-06-03T05:00:00Z", "2026-07-03T04:59:59Z")
     weekly = _windows({"period_in_days": 7}, ORDERS)
-    assert weekly[1] == (US, "2026-06-10T00:00:00Z", "2026-06-16T23:59:59Z")
+    assert weekly[1] == (US, "2026-06-10T05:00:00Z", "2026-06-17T04:59:59Z")
 
 
 def test_period_reports_get_whole_periods_and_follow_the_users_report_period():
@@ -679,12 +680,15 @@ def test_period_reports_get_whole_periods_and_follow_the_users_report_period():
         (US, "2026-07-01T00:00:00Z", "2026-07-31T23:59:59Z"),
         (US, "2026-08-01T00:00:00Z", "2026-08-31T23:59:59Z"),
     ]
-    days = _windows({"account_type": "Vendor", "replication_start_date": "2026-09-27T05:00:00Z"}, "GET_VENDOR_SALES_REPORT")  # DAY
+    days = _windows({"account_type": "Vendor", "replication_start_date": "2026-09-27T00:00:00Z"}, "GET_VENDOR_SALES_REPORT")  # DAY
     assert days == [(US, f"2026-09-{d}T00:00:00Z", f"2026-09-{d}T23:59:59Z") for d in (27, 28, 29)]  # the 30th is not over
+    # a start at 05:00: the 27th began before it, so whole days from the 28th
+    days = _windows({"account_type": "Vendor", "replication_start_date": "2026-09-27T05:00:00Z"}, "GET_VENDOR_SALES_REPORT")
+    assert days == [(US, f"2026-09-{d}T00:00:00Z", f"2026-09-{d}T23:59:59Z") for d in (28, 29)]
 
 
 def test_snapshots_and_settlements_have_one_window():
-    assert _windows({}, "GET_MERCHANT_LISTINGS_ALL_DATA") == [(US, "2026-06-03T00:00:00Z", "2026-09-30T12:00:00Z")]
+    assert _windows({}, "GET_MERCHANT_LISTINGS_ALL_DATA") == [(US, "2026-06-03T05:00:00Z", "2026-09-30T12:00:00Z")]
     settlement = _windows({}, "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE")
     assert len(settlement) == 1 and settlement[0][0] is None  # listed for the account, not per marketplace
     earliest = datetime.now(timezone.utc) - timedelta(days=90)

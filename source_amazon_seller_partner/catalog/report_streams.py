@@ -7,8 +7,13 @@ marketplace a row belongs to). Windows per kind:
   period      one reportPeriod (DAY / WEEK Sunday-Saturday / MONTH ...) per report, whole periods only
   snapshot    one window from the state (or the start date) to now; no dates are sent to Amazon
   settlement  one window; the reports Amazon created in it are listed (never requested)
-Start dates are whole UTC days, so the windows of the next sync line up with this sync's (a report
-an earlier sync stopped waiting for is then found by its exact window and resumed).
+A configured start date is used as given (nothing before it is asked for); the two-year default is a
+whole UTC day, so the windows of the next sync line up with this sync's (a report an earlier sync
+stopped waiting for is then found by its exact window and resumed). Dated kinds re-read the catalog's
+`data_delay` before the saved cursor (the CDK's lookback): Amazon's report may lack the last changes.
+A consequence: once a sync has checkpointed a window, the next sync's date_range windows start
+`data_delay` before that checkpoint, so a report left pending after it no longer matches a window and
+is requested anew (period windows are clamped to whole periods and still find it).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ _PERIOD_CLAMPS = {"DAY": "DAY", "WEEK": "WEEK", "MONTH": "MONTH", "QUARTER": "MO
 def _start_datetime(history_days: Optional[int]) -> Dict[str, Any]:
     start: Dict[str, Any] = {
         "type": "MinMaxDatetime",
-        "datetime": f"{{{{ format_datetime(config['_start_date'], '{_DAY_FORMAT}') }}}}",
+        "datetime": "{{ config['_report_start_date'] }}",
         "datetime_format": "%Y-%m-%dT%H:%M:%SZ",
     }
     if history_days:
@@ -62,6 +67,8 @@ def _incremental_sync(spec: ReportStreamSpec, config: Mapping[str, Any]) -> Dict
         cursor["step"] = f"P{min(days, int(spec.max_days)) if spec.max_days else days}D"
     else:
         raise ValueError(f"Report stream {spec.name}: unknown window kind {kind!r}")
+    if kind in ("period", "date_range"):
+        cursor["lookback_window"] = spec.data_delay
     return cursor
 
 

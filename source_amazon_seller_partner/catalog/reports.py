@@ -48,6 +48,12 @@ class ReportStreamSpec:
     column_formats: Dict[str, str] = field(default_factory=dict)
     # ... and the names of the first columns by position, where Amazon localises the header
     header_names: List[str] = field(default_factory=list)
+    # Late data: how long Amazon's report may lag a change (ISO 8601 duration; incremental syncs re-read
+    # it) and the source of that figure
+    data_delay: str = "PT0S"
+    data_delay_source: str = ""
+    # the record's own date, for dropping rows outside the configured range (None: rows are not dated)
+    row_date: Optional[str] = None
 
 
 @functools.lru_cache(maxsize=None)
@@ -83,6 +89,9 @@ def _load(path: str) -> tuple:
                 marketplace_options=dict(entry.get("marketplace_options") or {}),
                 column_formats=dict(entry.get("column_formats") or {}),
                 header_names=list(entry.get("header_names") or []),
+                data_delay=str((entry.get("data_delay") or {}).get("duration", "PT0S")),
+                data_delay_source=str((entry.get("data_delay") or {}).get("source", "")),
+                row_date=entry.get("row_date"),
             )
         )
     return tuple(specs)
