@@ -16,6 +16,7 @@ Amazon's, checked in unit_tests/test_builder_edition.py).
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -25,6 +26,7 @@ import pytest
 import yaml
 from airbyte_cdk.connector_builder.main import handle_request
 from airbyte_cdk.models import AirbyteMessageSerializer, ConfiguredAirbyteCatalogSerializer, Type
+from airbyte_cdk.sources.declarative.async_job.job_orchestrator import AsyncJobOrchestrator
 from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, _run_command, discover, make_file, read
 from isodate import parse_duration
@@ -42,6 +44,10 @@ DAYS = 14
 @pytest.fixture(autouse=True)
 def no_custom_code(monkeypatch):
     monkeypatch.delenv("AIRBYTE_ENABLE_UNSAFE_CODE", raising=False)
+    # The CDK polls reports every 5 s of real time (not configurable in a manifest); the emulator's
+    # reports get ready on its fast clock, so the pause is shortened by the same factor as the budget.
+    monkeypatch.setattr(AsyncJobOrchestrator, "_WAIT_TIME_BETWEEN_STATUS_UPDATE_IN_SECONDS",
+                        AsyncJobOrchestrator._WAIT_TIME_BETWEEN_STATUS_UPDATE_IN_SECONDS / FAST_TIME_SCALE)
 
 
 @pytest.fixture
@@ -50,6 +56,11 @@ def emu(make_emulator):
 
 
 def builder_manifest() -> Dict[str, Any]:
+    return copy.deepcopy(_builder_manifest())
+
+
+@functools.lru_cache(maxsize=1)
+def _builder_manifest() -> Dict[str, Any]:
     """The committed manifest, its API budget's windows shortened as the emulator's clock is."""
     manifest = yaml.safe_load(BUILDER_MANIFEST.read_text(encoding="utf-8"))
     for policy in manifest["api_budget"]["policies"]:
