@@ -168,6 +168,11 @@ def test_a_fatal_stream_fails_alone_with_amazons_reason(make_emulator, tmp_path)
     message = stream_errors[0]["message"]
     assert failing in message and US in message and "fault injected by the emulator" in message
     assert not [e for e in errors if (e.get("stream_descriptor") or {}).get("name") == working]
+    assert ".." not in message.replace("...", "")  # Amazon's full stop is not doubled by ours
+    # the log says it once, on one line: no traceback (that is for --debug)
+    logs = [m["log"]["message"] for m in messages if m["type"] == "LOG"]
+    assert [line for line in logs if line.startswith(f"Stream {failing} failed: ")] == [f"Stream {failing} failed: {message}"]
+    assert not [line for line in logs if "Traceback" in line or "Exception while syncing" in line]
     # FATAL once, then a new request after the cooldown, FATAL again
     assert emu.stats()["reports_created"][failing] == 2
 

@@ -30,6 +30,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.models import AirbyteStateMessageSerializer
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from .logs import install_readable_log_filters
 from .source import SourceAmazonSellerPartner
 
 
@@ -122,6 +123,7 @@ def run(args: Optional[List[str]] = None) -> None:
     if source.config_error and command in ("check", "discover", "read"):
         emit_config_error(source.config_error.message or str(source.config_error), command)
         sys.exit(0 if command == "check" else 1)
+    install_readable_log_filters()
     try:
         launch(source, args)
     except AirbyteTracedException as error:

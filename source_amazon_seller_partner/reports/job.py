@@ -162,7 +162,7 @@ class ReportJob:
             reason = self._context.documents.text(document_id, self._label)
         except (AirbyteTracedException, DownloadError, IncompleteDownload, OSError) as error:
             return f"(its reason document could not be read: {getattr(error, 'message', None) or error})"
-        return sanitized_text(reason, FATAL_REASON_MAX_CHARS)
+        return _without_end_punctuation(sanitized_text(reason, FATAL_REASON_MAX_CHARS))
 
     def _fail_fatal(self, report_id: str, reason: str) -> None:
         lowered = reason.lower()
@@ -182,6 +182,11 @@ class ReportJob:
         start, end = self.record_window
         label = f"{self._label} (id {report_id})"
         yield from stamped_records(self._context, document_id, self._window.marketplace_id, start, end, None, label)
+
+
+def _without_end_punctuation(reason: str) -> str:
+    """Amazon's sentence sits inside ours, which ends it: "reason: Invalid SKU." must not become "SKU.."."""
+    return reason if reason.endswith("...") else reason.rstrip(" .;:")
 
 
 def stamped_records(
