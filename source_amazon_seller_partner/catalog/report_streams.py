@@ -23,16 +23,16 @@ from typing import Any, Dict, List, Mapping, Optional
 from ..reports.options import missing_required_options, report_period
 from .reports import ReportStreamSpec
 
-_DAY_FORMAT = "%Y-%m-%dT00:00:00Z"
+DAY_FORMAT = "%Y-%m-%dT00:00:00Z"
 # Windows and clamping per reportPeriod; QUARTER and YEAR are clamped to months (the CDK clamps to
 # DAY, WEEK or MONTH only), so start them on a quarter's or year's first month yourself.
 # A step longer than any sync's range: a single window (the CDK wants a step with a granularity).
-_ONE_WINDOW = "P3650D"
-_PERIOD_STEPS = {"DAY": "P1D", "WEEK": "P7D", "MONTH": "P1M", "QUARTER": "P3M", "YEAR": "P1Y"}
-_PERIOD_CLAMPS = {"DAY": "DAY", "WEEK": "WEEK", "MONTH": "MONTH", "QUARTER": "MONTH", "YEAR": "MONTH"}
+ONE_WINDOW = "P3650D"
+PERIOD_STEPS = {"DAY": "P1D", "WEEK": "P7D", "MONTH": "P1M", "QUARTER": "P3M", "YEAR": "P1Y"}
+PERIOD_CLAMPS = {"DAY": "DAY", "WEEK": "WEEK", "MONTH": "MONTH", "QUARTER": "MONTH", "YEAR": "MONTH"}
 
 
-def _start_datetime(history_days: Optional[int]) -> Dict[str, Any]:
+def start_datetime(history_days: Optional[int]) -> Dict[str, Any]:
     start: Dict[str, Any] = {
         "type": "MinMaxDatetime",
         "datetime": "{{ config['_report_start_date'] }}",
@@ -41,7 +41,7 @@ def _start_datetime(history_days: Optional[int]) -> Dict[str, Any]:
     if history_days:
         # the first whole day Amazon still serves: ceil(now - history) to a day
         start["min_datetime"] = (
-            f"{{{{ format_datetime(now_utc() - duration('P{int(history_days)}D') + duration('PT86399S'), '{_DAY_FORMAT}') }}}}"
+            f"{{{{ format_datetime(now_utc() - duration('P{int(history_days)}D') + duration('PT86399S'), '{DAY_FORMAT}') }}}}"
         )
     return start
 
@@ -50,19 +50,19 @@ def _incremental_sync(spec: ReportStreamSpec, config: Mapping[str, Any]) -> Dict
     kind = spec.window_kind
     cursor: Dict[str, Any] = {"$ref": "#/definitions/report_window_cursor"}
     if kind in ("settlement", "snapshot"):
-        cursor["start_datetime"] = _start_datetime(spec.history_days or 90 if kind == "settlement" else None)
-        cursor["step"] = _ONE_WINDOW
+        cursor["start_datetime"] = start_datetime(spec.history_days or 90 if kind == "settlement" else None)
+        cursor["step"] = ONE_WINDOW
     elif kind == "period":
         period = report_period(spec, config)
-        cursor["start_datetime"] = _start_datetime(spec.history_days)
-        cursor["step"] = _PERIOD_STEPS.get(period, "P7D")
+        cursor["start_datetime"] = start_datetime(spec.history_days)
+        cursor["step"] = PERIOD_STEPS.get(period, "P7D")
         cursor["clamping"] = {
-            "target": _PERIOD_CLAMPS.get(period, "WEEK"),
+            "target": PERIOD_CLAMPS.get(period, "WEEK"),
             # Amazon's weeks run Sunday to Saturday
             "target_details": {"weekday": "SUNDAY"},
         }
     elif kind == "date_range":
-        cursor["start_datetime"] = _start_datetime(spec.history_days)
+        cursor["start_datetime"] = start_datetime(spec.history_days)
         days = int(config["period_in_days"])
         cursor["step"] = f"P{min(days, int(spec.max_days)) if spec.max_days else days}D"
     else:
