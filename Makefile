@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 POETRY_VENV := .poetry
 POETRY := POETRY_VIRTUALENVS_IN_PROJECT=true $(POETRY_VENV)/bin/python tools/poetry_simple_index.py
 
-.PHONY: install install-demo test unit emulator integration image demo bench bench-decode clean
+.PHONY: install install-demo test unit emulator integration image demo bench bench-decode builder-edition clean
 
 $(POETRY_VENV)/.installed:
 	$(PYTHON) -m venv $(POETRY_VENV)
@@ -47,6 +47,11 @@ bench: install
 
 bench-decode: install
 	$(PY) -m bench.bench_decode
+
+# The Connector Builder edition for Airbyte Cloud: builder/manifest.yaml, written from the full connector's
+# manifest, report catalog and schemas (README, "Where it runs"). Commit the file it writes.
+builder-edition: install
+	$(PY) -m tools.builder_edition
 
 clean:
 	rm -rf $(VENV) $(POETRY_VENV) .pytest_cache build dist

@@ -13,6 +13,8 @@ tokens: the CDK's retry waits are real seconds, and a token that expired while a
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Optional, Tuple
 
@@ -229,3 +231,80 @@ def test_a_lost_answer_to_create_report_still_delivers_the_report(make_emulator,
     })
     assert run.exit_code == 0, dict(run.stream_errors())
     assert result.expected > 0 and not result.lost and not result.unexpected, result.as_dict()
+
+
+# ------------------------------------------------------------------------------------------ harsh network
+
+# Every fault at once, at rates no real day reaches: each SP-API call fails more often than it succeeds
+# (429 30 %, 500 10 %, 503 10 %, dropped connection 10 %), half of the gzip documents arrive cut, access
+# tokens live 30 s and every answer takes 0.2 s longer. One sync must still finish every stream.
+HARSH_NETWORK = "*:429=0.3,500=0.1,503=0.1,drop=0.1;truncate_gzip=0.5;token_expiry=30;slow=*:0.2"
+# As in the 429 case above: until an operation paced by one of Amazon's slowest default rates has
+# answered once (with the rate header), the connector paces it as Amazon would, in real minutes that
+# the emulator's 600x clock does not shorten; those operations get the harsh mix once each has answered.
+HARSH_SLOW_DEFAULT_OPERATIONS = SLOW_DEFAULT_OPERATIONS + ("getReports", "getMarketplaceParticipations")
+HARSH_NETWORK_UNTIL_ANSWERED = HARSH_NETWORK + "".join(
+    f";{op}:429=0,500=0,503=0,drop=0" for op in HARSH_SLOW_DEFAULT_OPERATIONS
+)
+# Nineteen seller streams, one of each way the connector reads: the seven the harness compares with the
+# emulator's truth, and twelve more compared with a fault-free sync of the same window.
+HARSH_EXTRA_STREAMS = [
+    "ListFinancialEventGroups", "FinancialTransactions", "MarketplaceParticipations", "ListingsItems",
+    "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE", "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA", "GET_SALES_AND_TRAFFIC_REPORT",
+    "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", "GET_AFN_INVENTORY_DATA", "GET_LEDGER_DETAIL_VIEW_DATA",
+    "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE", "GET_FBA_REIMBURSEMENTS_DATA",
+]
+
+
+def _canonical(records) -> Counter:
+    return Counter(json.dumps(record, sort_keys=True) for record in records)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_harsh_network_is_survived_in_one_sync(seed, make_emulator, tmp_path):
+    emu = make_emulator(seed=seed, token_lifetime_seconds=3600 * FAST_TIME_SCALE)
+    start, end = fixed_window(WINDOW_DAYS)
+    # The connector's own waits between retries (SP-API calls: 1 s doubling to 30 s; downloads: 2 s
+    # doubling to 30 s) at a tenth: their shape is what is tested here, and the emulator's clock runs
+    # 600x faster than Amazon's anyway.
+    config = config_for(emu, start, end, period_in_days=10, financial_events_step="7",
+                        _retry_wait_scale=0.1, _document_backoff_seconds=0.2)
+    streams = STREAMS + HARSH_EXTRA_STREAMS
+    urls = record_presigned_urls(emu)
+    emu.set_faults(HARSH_NETWORK_UNTIL_ANSWERED)
+    schedule = FaultSchedule(emu, [(answered(*HARSH_SLOW_DEFAULT_OPERATIONS), HARSH_NETWORK)])
+
+    harsh = Connector(tmp_path / "harsh").run("read", config, streams, timeout=600)
+
+    schedule.stop()
+    emu.set_faults(None)
+    assert schedule.applied == [HARSH_NETWORK], "the sync ended before the harsh mix reached every operation"
+    faults = injected_faults(emu.stats())
+    calm = Connector(tmp_path / "calm").run("read", config, HARSH_EXTRA_STREAMS, timeout=300)
+    write_fault_report("faults", f"harsh network, seed {seed}", {
+        "spec": HARSH_NETWORK, "faults_injected": faults, "exit_code": harsh.exit_code,
+        "failure_messages": {s: m[0][:300] for s, m in harsh.stream_errors().items() if s},
+        "seconds": round(harsh.seconds, 1),
+    })
+    assert faults.get("429", 0) and faults.get("drop", 0) and faults.get("truncate_gzip", 0), faults
+    assert harsh.exit_code == 0, dict(harsh.stream_errors())
+    assert set(harsh.final_statuses().values()) == {"COMPLETE"} and set(harsh.final_statuses()) == set(streams)
+    assert "Traceback" not in harsh.stderr
+
+    # nothing lost, nothing made up: the truth for the streams the harness knows ...
+    records = harsh.records_by_stream()
+    for stream, result in compare_sync(emu, records, STREAMS, start, end).items():
+        assert result.expected > 0, f"the window has no {stream}: the case proves nothing for it"
+        assert not result.lost and not result.unexpected, (stream, result.as_dict())
+        assert duplicates_are_identical(stream, records.get(stream, [])), stream
+    # ... and for the others the same records as a sync without faults (a retried page may repeat rows)
+    assert calm.exit_code == 0, dict(calm.stream_errors())
+    calm_records = calm.records_by_stream()
+    for stream in HARSH_EXTRA_STREAMS:
+        expected, delivered = _canonical(calm_records.get(stream, [])), _canonical(records.get(stream, []))
+        assert set(delivered) == set(expected), (stream, len(set(expected) - set(delivered)), len(set(delivered) - set(expected)))
+    assert sum(len(calm_records.get(s, [])) for s in HARSH_EXTRA_STREAMS) > 0
+
+    secrets = secret_values(emu, [config], urls)
+    assert not leaked(harsh.stdout + harsh.stderr, secrets)

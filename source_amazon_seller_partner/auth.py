@@ -46,6 +46,9 @@ _LWA_ERROR_ADVICE = {
 }
 
 
+SHORTEST_LEARNED_LIFETIME_SECONDS = 10.0
+
+
 class LwaTokenProvider:
     """Fetches and caches one access token; safe to call from many threads."""
 
@@ -64,6 +67,9 @@ class LwaTokenProvider:
         self._token: Optional[str] = None
         self._expires_at = 0.0
         self._fetched_at = 0.0
+        # The shortest life Amazon gave a token of this sync (rejected as expired that many seconds
+        # after it was fetched), when shorter than LWA's `expires_in` said.
+        self._observed_lifetime: Optional[float] = None
         self._session = requests.Session()
         # Login with Amazon's refusal of the credentials is final for the sync: kept, never asked again.
         self._refusal: Optional[ConfigError] = None
@@ -84,7 +90,17 @@ class LwaTokenProvider:
         with self._lock:
             if rejected_token is not None and rejected_token != self._token:
                 return
+            if rejected_token is not None:
+                self._learn_lifetime(self._clock() - self._fetched_at)
             self._fetch()
+
+    def _learn_lifetime(self, age: float) -> None:
+        """Amazon rejected the current token `age` seconds after it was fetched: if that is before the
+        time LWA announced, later tokens are renewed at half that age, so a request that waits out a
+        throttle or backoff is not sent with a token that dies on the way (and rejected again). A token
+        rejected within seconds says nothing about tokens' life (a clock or cache at Amazon's edge)."""
+        if age >= SHORTEST_LEARNED_LIFETIME_SECONDS and (self._observed_lifetime is None or age < self._observed_lifetime):
+            self._observed_lifetime = age
 
     def _fetch(self) -> None:
         if self._refusal is not None:
@@ -146,7 +162,10 @@ class LwaTokenProvider:
         # Renew shortly before expiry: 5 minutes for Amazon's hour-long tokens, proportionally less for short ones.
         self._token = token
         self._fetched_at = now
-        self._expires_at = now + lifetime - min(300.0, lifetime * 0.1)
+        renew_after = lifetime - min(300.0, lifetime * 0.1)
+        if self._observed_lifetime is not None:
+            renew_after = min(renew_after, self._observed_lifetime / 2)
+        self._expires_at = now + renew_after
 
 
 def _error_code(response: requests.Response) -> Optional[str]:

@@ -28,6 +28,15 @@ MAX_HISTORY = timedelta(days=730)
 FINANCIAL_EVENTS_STEPS = ("1", "7", "14", "30", "60", "90", "180")
 # Orders API versions the order streams can read (README, "Orders API 2026-01-01"); Amazon removes v0 on 2027-03-27.
 ORDERS_APIS = ("2026-01-01", "v0")
+# Amazon's documented data delays outside the report catalog (a report's own is its catalog entry's
+# `data_delay`): an incremental sync re-reads at least this much before its saved cursor, whatever
+# lookback_window_days says, or a change Amazon shows late would be lost.
+# "Order reports can have up to a 30-minute delay" (SP-API docs, report-type-values-order); the Orders
+# API documents only its 2-minute rule, and the same orders reach both.
+ORDERS_DATA_DELAY = timedelta(minutes=30)
+# Finances v0 and 2024-06-19 models: "Orders from the last 48 hours might not be included in financial events."
+FINANCES_DATA_DELAY = timedelta(hours=48)
+MAX_LOOKBACK_DAYS = 30
 _CREDENTIALS = {"lwa_app_id": "LWA client id", "lwa_client_secret": "LWA client secret", "refresh_token": "refresh token"}
 
 
@@ -82,6 +91,7 @@ class UserConfig(BaseModel):
     replication_start_date: Optional[StrictStr] = None
     replication_end_date: Optional[StrictStr] = None
     period_in_days: StrictInt
+    lookback_window_days: StrictInt
     financial_events_step: StrictStr
     marketplaces: Optional[List[StrictStr]] = None
     report_options_list: Optional[List[ReportOptionsEntry]] = None
@@ -119,6 +129,13 @@ class UserConfig(BaseModel):
             raise ValueError(f"must be a whole number of days, at least 1, got {value!r}")
         # No window can be longer than the history Amazon keeps; 4.6.4 accepted any number here.
         return min(value, MAX_HISTORY.days)
+
+    @field_validator("lookback_window_days", mode="after")
+    @classmethod
+    def _lookback_days(cls, value: int) -> int:
+        if not 0 <= value <= MAX_LOOKBACK_DAYS:
+            raise ValueError(f"must be a whole number of days from 0 to {MAX_LOOKBACK_DAYS}, got {value!r}")
+        return value
 
     @field_validator("financial_events_step", mode="after")
     @classmethod
@@ -208,7 +225,7 @@ def normalize_config(
             raise ConfigError(f"'report_options_list' entry {index + 1} names an unknown report '{entry.report_name}'; see the stream table in the docs.")
 
     now = now or utc_now()
-    start, end = _date_range(user, now)
+    start, end, configured = _date_range(user, now)
     config["period_in_days"] = user.period_in_days
     # Report windows follow Amazon's largest documented range; only a period_in_days the user wrote shortens them
     # (the spec's default of 90 is the order streams' window).
@@ -219,10 +236,17 @@ def normalize_config(
     config["_region"] = region
     config["_marketplace_ids"] = user.marketplace_ids()
     config["_start_date"] = format_datetime(start)
+    # Report windows start at a configured start date exactly (nothing before it is asked for); the
+    # two-year default at its whole UTC day, so a retried first sync asks for the same windows.
+    config["_report_start_date"] = format_datetime(start if configured else start.replace(hour=0, minute=0, second=0))
     config["_end_date"] = format_datetime(end)
     # Amazon refuses *Before parameters less than 2 minutes in the past.
     config["_rest_end_date"] = format_datetime(min(end, now - timedelta(minutes=2, seconds=30)))
     config["_financial_events_step_days"] = int(user.financial_events_step)
+    lookback = timedelta(days=user.lookback_window_days)
+    config["_lookback_window"] = _duration(lookback)
+    config["_orders_lookback_window"] = _duration(max(lookback, ORDERS_DATA_DELAY))
+    config["_finances_lookback_window"] = _duration(max(lookback, FINANCES_DATA_DELAY))
     config["_is_vendor"] = user.account_type == "Vendor"
     config["_orders_api"] = user.orders_api
     # Keyed as Amazon writes it in finance events ("Amazon.de"), for the Jinja lookup in the manifest.
@@ -230,7 +254,13 @@ def normalize_config(
     return config
 
 
+def _duration(span: timedelta) -> str:
+    """ISO 8601 duration in whole minutes, as the CDK's cursors read it (PT2880M = 2 days)."""
+    return f"PT{int(span.total_seconds() // 60)}M"
+
+
 def _date_range(user: UserConfig, now: datetime) -> tuple:
+    """(start, end, whether the start is the user's own) of the sync, ConfigError when they make no range."""
     try:
         start = parse_config_datetime(user.replication_start_date, "replication_start_date")
     except ValueError as error:
@@ -240,6 +270,7 @@ def _date_range(user: UserConfig, now: datetime) -> tuple:
     except ValueError as error:
         raise ConfigError(f"'replication_end_date' {error}.") from None
     earliest = now - MAX_HISTORY
+    configured = start is not None and start >= earliest
     if start is not None and start > now:
         raise ConfigError(f"'replication_start_date' {format_datetime(start)} is in the future: use a date in the past.")
     if start is None or start < earliest:
@@ -254,4 +285,4 @@ def _date_range(user: UserConfig, now: datetime) -> tuple:
         end = now
     if end <= start:
         raise ConfigError(f"'replication_end_date' {format_datetime(end)} must be after 'replication_start_date' {format_datetime(start)}.")
-    return start, end
+    return start, end, configured

@@ -181,9 +181,11 @@ class RunningEmulator:
     def set_faults(self, spec: Optional[str]) -> None:
         self.emulator.faults.set_spec(spec)
 
-    def mutate(self, orders: int, marketplace_id: Optional[str] = None) -> list:
+    def mutate(self, orders: int, marketplace_id: Optional[str] = None, minutes_ago: float = 3,
+               new_orders: bool = False) -> list:
         seller = self.emulator.dataset.seller
-        return seller.mutate_orders(orders, utcnow(), self.emulator.dataset.builder, marketplace_id)
+        return seller.mutate_orders(orders, utcnow(), self.emulator.dataset.builder, marketplace_id, minutes_ago,
+                                    new_orders)
 
     def stop(self) -> None:
         self._server.shutdown()

@@ -36,13 +36,17 @@ def _as_text(totals: Dict[str, Dict[str, Dict[str, Decimal]]]) -> Dict[str, Any]
             for month, per_month in sorted(totals.items())}
 
 
-def _finances(dataset, markets: List[str], start_at: datetime, end_at: datetime, now: datetime) -> Dict[str, Any]:
-    """Finance events as Finances v0 serves them now (released ones) and as listTransactions does (all)."""
+def _finances(dataset, markets: List[str], start_at: datetime, end_at: datetime, now: datetime,
+              lag: timedelta) -> Dict[str, Any]:
+    """Finance events as Finances v0 serves them now (released ones) and as listTransactions does (all),
+    both without those posted less than `lag` ago (the models' 48 hours)."""
     events: Dict[str, List[str]] = {}
     amounts: Dict[str, Dict[str, Dict[str, Decimal]]] = {}
     transactions: Dict[str, Dict[str, Dict[str, Decimal]]] = {}
     transaction_ids: List[str] = []
     for event in dataset.seller.events_in_window(start_at, end_at, markets):
+        if not event.arrived(now, lag):
+            continue
         transaction_ids.append(stable_id("transaction", event.key, length=43))
         _add(transactions, event.posted, event.market.currency, total=event.net)
         if event.visible_in_v0(now):
@@ -89,7 +93,7 @@ def truth(emu, account: str = "seller", marketplaceId: Optional[str] = None, sta
         orders = dataset.seller.orders_in_window(markets, dateField, start_at, end_at, now)
         result["orders"] = sorted(o.amazon_order_id for o in orders)
         result["order_items"] = sorted(i.order_item_id for o in orders for i in o.items)
-        result.update(_finances(dataset, markets, start_at, end_at, now))
+        result.update(_finances(dataset, markets, start_at, end_at, now, emu.timing.finance_delay()))
         result["financial_event_groups"] = sorted(g.group_id for g in dataset.seller.groups
                                                   if g.market.id in markets and start_at <= g.start < end_at)
     else:
@@ -103,8 +107,10 @@ def truth(emu, account: str = "seller", marketplaceId: Optional[str] = None, sta
             continue
         if wanted is not None and report_type not in wanted:
             continue
+        # as a report requested now would hold them (its type's data delay)
         request = ReportRequest(report_type, account, tuple(markets), start_at.replace(microsecond=0),
-                                end_at.replace(microsecond=0), dict(definition.default_options))
+                                end_at.replace(microsecond=0), dict(definition.default_options),
+                                emu.reports.cutoff(report_type, now))
         result["reports"][report_type] = emu.reports.row_count(request)
     return result
 

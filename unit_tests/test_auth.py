@@ -60,3 +60,22 @@ def test_refresh_replaces_only_the_rejected_token():
         # A second thread that also sent "a" finds it already replaced: no second LWA call.
         p.refresh(rejected_token="Atza|a")
         assert mock.call_count == 2
+
+
+def test_tokens_that_amazon_rejects_early_are_renewed_at_half_the_life_they_had():
+    now = [1000.0]
+    with requests_mock.Mocker() as mock:
+        mock.post(LWA, [{"json": {"access_token": f"Atza|{n}", "expires_in": 3600}} for n in "abcd"])
+        p = LwaTokenProvider(LWA, "client-id-1", "client-secret-1", "Atzr|refresh-1", clock=lambda: now[0])
+        assert p.access_token() == "Atza|a"
+        now[0] += 40  # Amazon calls "a" expired after 40 s although LWA said an hour
+        p.refresh(rejected_token="Atza|a")
+        assert p.access_token() == "Atza|b"
+        now[0] += 19  # younger than half the life seen: kept
+        assert p.access_token() == "Atza|b" and mock.call_count == 2
+        now[0] += 2  # older: renewed before a request carries it to its death
+        assert p.access_token() == "Atza|c" and mock.call_count == 3
+        # a rejection of a token already replaced teaches nothing
+        now[0] += 1
+        p.refresh(rejected_token="Atza|b")
+        assert p.access_token() == "Atza|c" and mock.call_count == 3

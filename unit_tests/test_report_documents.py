@@ -63,21 +63,21 @@ def done_report(m: requests_mock.Mocker, bodies: list, compression=None) -> None
 
 def test_ledger_dates_become_iso_as_4_6_4_emitted_them(mocker):
     body = ("Date\tFNSKU\tMSKU\tEvent Type\tQuantity\tDate and Time\r\n"
-            "11/21/2023\tX001\tSKU-1\tShipments\t-2\t2023-11-21T17:04:11-0800\r\n").encode("utf-8")
+            "09/21/2026\tX001\tSKU-1\tShipments\t-2\t2026-09-21T17:04:11-0800\r\n").encode("utf-8")  # in the synced range
     done_report(mocker, [{"content": body, "headers": {"Content-Type": "text/plain;charset=UTF-8"}}])
     [record] = read(make_sync(), LEDGER)
-    assert record["Date"] == "2023-11-21"
-    assert record["Date and Time"] == "2023-11-21T17:04:11-08:00"
+    assert record["Date"] == "2026-09-21"
+    assert record["Date and Time"] == "2026-09-21T17:04:11-08:00"
     assert record["Quantity"] == -2
 
 
 def test_localised_feedback_gets_4_6_4s_column_names_and_iso_dates(mocker):
     header = "Datum\tBewertung\tKommentare\tIhre Antwort\tBestellnummer\tE-Mail-Adresse des Bewerters"
-    body = (header + "\n13.1.24\t2\tKarton beschädigt\t\t302-1234567-7654321\tx@marketplace.amazon.de\n").encode("cp1252")
+    body = (header + "\n13.9.26\t2\tKarton beschädigt\t\t302-1234567-7654321\tx@marketplace.amazon.de\n").encode("cp1252")
     done_report(mocker, [{"content": body, "headers": {"Content-Type": "text/plain;charset=Cp1252"}}])
     [record] = read(make_sync(region="DE"), FEEDBACK, window(marketplace=DE))
     assert {k: v for k, v in record.items() if k not in ("dataStartTime", "dataEndTime")} == {
-        "date": "2024-01-13", "rating": 2, "comments": "Karton beschädigt", "response": None,
+        "date": "2026-09-13", "rating": 2, "comments": "Karton beschädigt", "response": None,
         "order_id": "302-1234567-7654321", "rater_email": "x@marketplace.amazon.de", "marketplace_id": DE,
     }
 
@@ -184,8 +184,35 @@ def test_a_throttled_or_failing_document_host_is_waited_out(mocker, pauses, capl
                          {"content": ORDERS_BODY}])
     with caplog.at_level(logging.WARNING, logger="airbyte"):
         assert [r["sku"] for r in read(make_sync())] == ["A"]
-    assert pauses == [7.0, 4.0, 8.0]  # Retry-After, then 2 s doubling per attempt
+    # Retry-After, then a jittered wait (workers failing together do not come back together) in the
+    # upper half of 2 s doubling per attempt
+    assert pauses[0] == 7.0 and len(pauses) == 3
+    assert 2.0 <= pauses[1] <= 4.0 and 4.0 <= pauses[2] <= 8.0
     assert any("HTTP 503 SlowDown" in r.getMessage() for r in caplog.records)
+
+
+def test_a_url_that_expired_while_the_connector_waited_is_replaced_without_costing_a_retry(mocker, pauses, caplog):
+    expired = b"<?xml version='1.0'?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
+    done_report(mocker, [{"status_code": 503, "content": b"<Error><Code>SlowDown</Code></Error>"},
+                         {"status_code": 403, "content": expired},
+                         {"content": ORDERS_BODY}])
+    with caplog.at_level(logging.INFO, logger="airbyte"):
+        assert [r["sku"] for r in read(make_sync())] == ["A"]
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(pauses) == 1  # the 503 only: the expired URL is replaced at once
+    assert len([r for r in mocker.request_history if r.url.startswith(DOCUMENTS)]) == 2
+    assert sum("expired while the connector waited" in line for line in lines) == 1
+    assert sum("retries)" in line for line in lines) == 1  # one retry counted: the 503's
+
+
+def test_a_url_refused_before_any_wait_costs_a_retry(mocker, pauses, caplog):
+    denied = b"<?xml version='1.0'?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+    done_report(mocker, [{"status_code": 403, "content": denied}, {"content": ORDERS_BODY}])
+    with caplog.at_level(logging.INFO, logger="airbyte"):
+        assert [r["sku"] for r in read(make_sync())] == ["A"]
+    lines = [r.getMessage() for r in caplog.records]
+    assert pauses == []
+    assert any("HTTP 403 AccessDenied; downloading it again with a fresh URL (1 of 20 retries)" in line for line in lines)
 
 
 # ------------------------------------------------------------------------------ report options

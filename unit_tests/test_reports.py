@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import logging
+import re
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -118,15 +119,17 @@ def mock_report(m: requests_mock.Mocker, report_id: str, statuses: List[Dict[str
 
 
 def mock_document(m: requests_mock.Mocker, document_id: str, bodies: List[Dict[str, Any]], compression: Optional[str] = None) -> None:
-    """getReportDocument answers a fresh presigned URL per call; each URL serves the next body."""
+    """getReportDocument answers a fresh presigned URL per call; the host answers `bodies` in turn
+    (the last one again and again), whichever of the document's URLs is asked."""
     answers = []
-    for index, body in enumerate(bodies):
-        url = f"https://s3.test/{document_id}/{index}?{SIGNATURE}"
-        answer: Dict[str, Any] = {"reportDocumentId": document_id, "url": url}
+    for index in range(len(bodies)):
+        answer: Dict[str, Any] = {"reportDocumentId": document_id, "url": f"https://s3.test/{document_id}/{index}?{SIGNATURE}"}
         if compression:
             answer["compressionAlgorithm"] = compression
-        answers.append({"json": answer})
-        m.get(url.split("?")[0], **body)
+        # Amazon names the operation's rate on its answers; a fast one keeps tests with many refused
+        # URLs (one getReportDocument each) from waiting out the documented 1 call a minute.
+        answers.append({"json": answer, "headers": {"x-amzn-RateLimit-Limit": "100"}})
+    m.get(re.compile(rf"^https://s3\.test/{document_id}/"), bodies)
     m.get(f"{DOCUMENTS}/{document_id}", answers)
 
 
@@ -514,7 +517,7 @@ def test_a_truncated_gzip_is_downloaded_again_without_duplicates(mocker):
     records = read(make_sync())
 
     assert [r["amazon-order-id"] for r in records] == [row[0] for row in ORDER_ROWS]
-    assert len(calls(mocker, "GET", f"{DOCUMENTS}/D1")) == 2  # a fresh presigned URL for the retry
+    assert len(calls(mocker, "GET", f"{DOCUMENTS}/D1")) == 1  # the URL is used again while the host accepts it
 
 
 def test_a_dropped_connection_is_downloaded_again(mocker):
@@ -526,6 +529,10 @@ def test_a_dropped_connection_is_downloaded_again(mocker):
     assert [r["sku"] for r in read(make_sync())] == ["SKU-A", "SKU-B", "SKU-C"]
 
 
+# S3's answer to an expired or refused presigned URL
+S3_ACCESS_DENIED = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
+
+
 def test_presigned_urls_never_reach_logs_or_errors(mocker, caplog):
     complete = gzip.compress(orders_tsv())
     mock_listing(mocker)
@@ -533,17 +540,21 @@ def test_presigned_urls_never_reach_logs_or_errors(mocker, caplog):
     mock_report(mocker, "R1", [{"processingStatus": "DONE", "reportDocumentId": "D1"}])
     mock_document(
         mocker, "D1",
-        [{"content": complete[:-12]}, {"body": DroppingBody(complete, 10)}, {"status_code": 403, "text": "<Error>AccessDenied</Error>"}],
+        [{"content": complete[:-12]}, {"body": DroppingBody(complete, 10)}, {"status_code": 403, "text": S3_ACCESS_DENIED}],
         compression="GZIP",
     )
     with caplog.at_level(logging.DEBUG), pytest.raises(AirbyteTracedException) as failure:
         read(make_sync())
 
-    assert "could not be downloaded whole in 5 attempts" in failure.value.message
+    # the cut (1 of 20 retries of cut documents), the drop (1 of 20 host retries), the URL that expired
+    # during the drop's wait (replaced free), then 20 refusals of fresh URLs until the host's budget is spent
+    assert "could not be downloaded whole (the document host answered HTTP 403 AccessDenied) after 23 attempts" in failure.value.message
     # requests-mock's own debug lines stand in for the network here: they are not the connector's
     logged = [r.getMessage() for r in caplog.records if not r.name.startswith("requests_mock")]
-    # cut, dropped, then the refused URL (the last answer repeats) three times
-    assert sum("downloading it again" in line for line in logged) == 5
+    assert sum("downloading it again" in line for line in logged) == 21  # the last refusal is not retried
+    assert sum("expired while the connector waited" in line for line in logged) == 1
+    # one URL for the cut, the drop and its expiry; a fresh one after it and after each refusal retried
+    assert len(calls(mocker, "GET", f"{DOCUMENTS}/D1")) == 21
     for text in [failure.value.message, failure.value.internal_message or "", *logged]:
         assert SIGNATURE not in text and "s3.test" not in text
 
@@ -647,15 +658,16 @@ def _windows(config_overrides: Dict[str, Any], stream: str) -> List[tuple]:
 
 
 def test_date_range_windows_take_the_smaller_of_period_in_days_and_the_reports_maximum():
+    # from the configured start as given (05:00), nothing before it
     returns = _windows({"period_in_days": 90}, "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE")  # Amazon: 60 days at most
     assert returns == [
-        (US, "2026-06-03T00:00:00Z", "2026-08-01T23:59:59Z"),
-        (US, "2026-08-02T00:00:00Z", "2026-09-30T12:00:00Z"),
+        (US, "2026-06-03T05:00:00Z", "2026-08-02T04:59:59Z"),
+        (US, "2026-08-02T05:00:00Z", "2026-09-30T12:00:00Z"),
     ]
     orders = _windows({"period_in_days": 40, "marketplaces": ["US", "CA"]}, ORDERS)  # 30 days at most
-    assert len(orders) == 2 * 4 and [w for w in orders if w[0] == US][0] == (US, "2026-06-03T00:00:00Z", "2026-07-02T23:59:59Z")
+    assert len(orders) == 2 * 4 and [w for w in orders if w[0] == US][0] == (US, "2026-06-03T05:00:00Z", "2026-07-03T04:59:59Z")
     weekly = _windows({"period_in_days": 7}, ORDERS)
-    assert weekly[1] == (US, "2026-06-10T00:00:00Z", "2026-06-16T23:59:59Z")
+    assert weekly[1] == (US, "2026-06-10T05:00:00Z", "2026-06-17T04:59:59Z")
 
 
 def test_period_reports_get_whole_periods_and_follow_the_users_report_period():
@@ -670,12 +682,15 @@ def test_period_reports_get_whole_periods_and_follow_the_users_report_period():
         (US, "2026-07-01T00:00:00Z", "2026-07-31T23:59:59Z"),
         (US, "2026-08-01T00:00:00Z", "2026-08-31T23:59:59Z"),
     ]
-    vendor = {"account_type": "Vendor", "replication_start_date": "2026-09-27T05:00:00Z"}
+    vendor = {"account_type": "Vendor", "replication_start_date": "2026-09-27T00:00:00Z"}
     # DAY; Amazon: "Requests can span multiple date range periods", so every whole day in one report
     assert _windows(vendor, "GET_VENDOR_SALES_REPORT") == [(US, "2026-09-27T00:00:00Z", "2026-09-29T23:59:59Z")]  # the 30th is not over
     # a period_in_days the user sets: reports of at most that many days
     days = _windows({**vendor, "period_in_days": 1}, "GET_VENDOR_SALES_REPORT")
     assert days == [(US, f"2026-09-{d}T00:00:00Z", f"2026-09-{d}T23:59:59Z") for d in (27, 28, 29)]
+    # a start at 05:00: the 27th began before it, so whole days from the 28th
+    later = _windows({**vendor, "replication_start_date": "2026-09-27T05:00:00Z"}, "GET_VENDOR_SALES_REPORT")
+    assert later == [(US, "2026-09-28T00:00:00Z", "2026-09-29T23:59:59Z")]
 
 
 def test_period_reports_that_may_span_periods_get_all_whole_periods_in_one_report():
@@ -687,7 +702,7 @@ def test_period_reports_that_may_span_periods_get_all_whole_periods_in_one_repor
 
 def test_date_range_reports_without_a_documented_maximum_are_one_report_unless_the_user_shortens_them():
     # Amazon documents no maximum for sales and traffic: one report for the whole range, whatever the spec's default
-    assert _windows({}, "GET_SALES_AND_TRAFFIC_REPORT") == [(US, "2026-06-03T00:00:00Z", "2026-09-30T12:00:00Z")]
+    assert _windows({}, "GET_SALES_AND_TRAFFIC_REPORT") == [(US, "2026-06-03T05:00:00Z", "2026-09-30T12:00:00Z")]
     assert len(_windows({"period_in_days": 30}, "GET_SALES_AND_TRAFFIC_REPORT")) == 4
     # documented maxima hold without the user's period_in_days: 30 days for the order reports
     assert len(_windows({}, ORDERS)) == 4
@@ -708,7 +723,7 @@ def test_windows_are_handed_out_newest_first():
 
 
 def test_snapshots_and_settlements_have_one_window():
-    assert _windows({}, "GET_MERCHANT_LISTINGS_ALL_DATA") == [(US, "2026-06-03T00:00:00Z", "2026-09-30T12:00:00Z")]
+    assert _windows({}, "GET_MERCHANT_LISTINGS_ALL_DATA") == [(US, "2026-06-03T05:00:00Z", "2026-09-30T12:00:00Z")]
     settlement = _windows({}, "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE")
     assert len(settlement) == 1 and settlement[0][0] is None  # listed for the account, not per marketplace
     earliest = datetime.now(timezone.utc) - timedelta(days=90)

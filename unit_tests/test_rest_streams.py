@@ -284,7 +284,8 @@ EXPIRED = {"errors": [{"code": "Unauthorized", "message": "Access to requested r
 
 
 def test_a_token_that_expires_twice_in_one_retry_chain_is_refreshed_twice(monkeypatch):
-    monkeypatch.setattr("time.sleep", lambda seconds: None)  # the CDK's backoff between attempts
+    slept = []
+    monkeypatch.setattr("time.sleep", slept.append)  # the CDK's backoff between attempts
     answers = [(403, EXPIRED), (503, {"errors": []}), (403, EXPIRED), (200, None)]
     sent = []
 
@@ -300,6 +301,9 @@ def test_a_token_that_expires_twice_in_one_retry_chain_is_refreshed_twice(monkey
         output = run_read(config(), ["MarketplaceParticipations"], mode="full_refresh")
     assert output.errors == []
     assert sent == ["Atza|token-1", "Atza|token-2", "Atza|token-2", "Atza|token-3"]
+    # after a refresh the retry goes at once (the CDK's extra second); the 503 waits its backoff
+    cdk_waits = [s for s in slept if s >= 1]
+    assert cdk_waits[0] == 1 and cdk_waits[2] == 1 and cdk_waits[1] > 1, slept
     assert [m.record.data["marketplace_id"] for m in output.records] == [US]
 
 

@@ -12,6 +12,7 @@ import requests_mock
 from airbyte_cdk.models import AirbyteStateMessageSerializer, ConfiguredAirbyteCatalogSerializer, FailureType
 from airbyte_cdk.test.entrypoint_wrapper import read
 
+from source_amazon_seller_partner.config import ORDERS_DATA_DELAY
 from source_amazon_seller_partner.source import SourceAmazonSellerPartner
 from unit_tests.mock_api import API, LWA, config
 
@@ -80,7 +81,8 @@ def test_a_4_6_4_orders_state_continues_without_a_resync(api, orders_api, path, 
     cfg = config(lookback_window_days=0, marketplaces=["US", "CA"], orders_api=orders_api)
     output = run_read(cfg, [stream], state=[state_of(stream, {"LastUpdateDate": iso(saved)})])
     assert output.errors == []
-    assert first_window_start(api, path, after) >= saved
+    # from the saved cursor, less Amazon's 30 minutes for order data (lookback_window_days 0 cannot go below)
+    assert first_window_start(api, path, after) == saved - ORDERS_DATA_DELAY
 
 
 @pytest.mark.parametrize("value", ["2026-11-01", "2026-11-01T00:00:00Z", "2026-11-01T00:00:00+00:00", "2026-11-01T00:00:00.000Z"])
@@ -88,20 +90,20 @@ def test_a_report_state_in_any_format_4_6_4_wrote_is_read(api, value):
     output = run_read(config(lookback_window_days=0), [ORDERS_REPORT], state=[state_of(ORDERS_REPORT, {"dataEndTime": value})])
     assert output.errors == []
     body = next(r.json() for r in api.request_history if r.method == "POST" and r.url == REPORTS)
-    assert body["dataStartTime"] >= "2026-11-01"
+    assert body["dataStartTime"] == "2026-10-31T23:30:00Z"  # the saved end, less the report's 30-minute data delay
 
 
 def test_a_report_state_under_4_6_4s_own_cursor_field_is_read(api):
     run_read(config(lookback_window_days=0), [ORDERS_REPORT], state=[state_of(ORDERS_REPORT, {"last-updated-date": "2026-11-01T10:00:00+00:00"})])
     body = next(r.json() for r in api.request_history if r.method == "POST" and r.url == REPORTS)
-    assert body["dataStartTime"] >= "2026-11-01"
+    assert body["dataStartTime"] == "2026-11-01T09:30:00Z"
 
 
 def test_a_global_state_message_is_read_per_stream(api):
     saved = NOW - timedelta(days=5)
     output = run_read(config(lookback_window_days=0), ["Orders"], state=[state_of("Orders", {"LastUpdateDate": iso(saved)}, kind="GLOBAL")])
     assert output.errors == []
-    assert first_window_start(api, "/orders/2026-01-01/orders", "lastUpdatedAfter") >= saved
+    assert first_window_start(api, "/orders/2026-01-01/orders", "lastUpdatedAfter") == saved - ORDERS_DATA_DELAY
 
 
 @pytest.mark.parametrize("value", [1700000000, "not a date", "31/12/2025 noon", None])

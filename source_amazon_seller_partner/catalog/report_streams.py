@@ -10,8 +10,13 @@ period_in_days the user sets shortens them (`_report_window_days`), never length
               refuses a range spanning periods, else all of them in one report
   snapshot    one window from the state (or the start date) to now; no dates are sent to Amazon
   settlement  one window; the reports Amazon created in it are listed (never requested)
-Start dates are whole UTC days, so the windows of the next sync line up with this sync's (a report
-an earlier sync stopped waiting for is then found by its exact window and resumed).
+A configured start date is used as given (nothing before it is asked for); the two-year default is a
+whole UTC day, so the windows of the next sync line up with this sync's (a report an earlier sync
+stopped waiting for is then found by its exact window and resumed). Dated kinds re-read the catalog's
+`data_delay` before the saved cursor (the CDK's lookback): Amazon's report may lack the last changes.
+A consequence: once a sync has checkpointed a window, the next sync's date_range windows start
+`data_delay` before that checkpoint, so a report left pending after it no longer matches a window and
+is requested anew (period windows are clamped to whole periods and still find it).
 """
 
 from __future__ import annotations
@@ -21,25 +26,25 @@ from typing import Any, Dict, List, Mapping, Optional
 from ..reports.options import missing_required_options, report_period
 from .reports import ReportStreamSpec
 
-_DAY_FORMAT = "%Y-%m-%dT00:00:00Z"
+DAY_FORMAT = "%Y-%m-%dT00:00:00Z"
 # Windows and clamping per reportPeriod; QUARTER and YEAR are clamped to months (the CDK clamps to
 # DAY, WEEK or MONTH only), so start them on a quarter's or year's first month yourself.
 # A step longer than any sync's range: a single window (the CDK wants a step with a granularity).
-_ONE_WINDOW = "P3650D"
-_PERIOD_STEPS = {"DAY": "P1D", "WEEK": "P7D", "MONTH": "P1M", "QUARTER": "P3M", "YEAR": "P1Y"}
-_PERIOD_CLAMPS = {"DAY": "DAY", "WEEK": "WEEK", "MONTH": "MONTH", "QUARTER": "MONTH", "YEAR": "MONTH"}
+ONE_WINDOW = "P3650D"
+PERIOD_STEPS = {"DAY": "P1D", "WEEK": "P7D", "MONTH": "P1M", "QUARTER": "P3M", "YEAR": "P1Y"}
+PERIOD_CLAMPS = {"DAY": "DAY", "WEEK": "WEEK", "MONTH": "MONTH", "QUARTER": "MONTH", "YEAR": "MONTH"}
 
 
-def _start_datetime(history_days: Optional[int]) -> Dict[str, Any]:
+def start_datetime(history_days: Optional[int]) -> Dict[str, Any]:
     start: Dict[str, Any] = {
         "type": "MinMaxDatetime",
-        "datetime": f"{{{{ format_datetime(config['_start_date'], '{_DAY_FORMAT}') }}}}",
+        "datetime": "{{ config['_report_start_date'] }}",
         "datetime_format": "%Y-%m-%dT%H:%M:%SZ",
     }
     if history_days:
         # the first whole day Amazon still serves: ceil(now - history) to a day
         start["min_datetime"] = (
-            f"{{{{ format_datetime(now_utc() - duration('P{int(history_days)}D') + duration('PT86399S'), '{_DAY_FORMAT}') }}}}"
+            f"{{{{ format_datetime(now_utc() - duration('P{int(history_days)}D') + duration('PT86399S'), '{DAY_FORMAT}') }}}}"
         )
     return start
 
@@ -52,32 +57,34 @@ def window_days(max_days: Optional[int], user_days: Optional[int]) -> Optional[i
 
 def _period_step(spec: ReportStreamSpec, period: str, user_days: Optional[int]) -> str:
     if spec.periods_per_report != "many":
-        return _PERIOD_STEPS.get(period, "P7D")
+        return PERIOD_STEPS.get(period, "P7D")
     # Whole periods, as many as fit: the clamping keeps both ends on period boundaries.
-    return f"P{int(user_days)}D" if user_days else _ONE_WINDOW
+    return f"P{int(user_days)}D" if user_days else ONE_WINDOW
 
 
 def _incremental_sync(spec: ReportStreamSpec, config: Mapping[str, Any]) -> Dict[str, Any]:
     kind = spec.window_kind
     cursor: Dict[str, Any] = {"$ref": "#/definitions/report_window_cursor"}
     if kind in ("settlement", "snapshot"):
-        cursor["start_datetime"] = _start_datetime(spec.history_days or 90 if kind == "settlement" else None)
-        cursor["step"] = _ONE_WINDOW
+        cursor["start_datetime"] = start_datetime(spec.history_days or 90 if kind == "settlement" else None)
+        cursor["step"] = ONE_WINDOW
     elif kind == "period":
         period = report_period(spec, config)
-        cursor["start_datetime"] = _start_datetime(spec.history_days)
+        cursor["start_datetime"] = start_datetime(spec.history_days)
         cursor["step"] = _period_step(spec, period, config.get("_report_window_days"))
         cursor["clamping"] = {
-            "target": _PERIOD_CLAMPS.get(period, "WEEK"),
+            "target": PERIOD_CLAMPS.get(period, "WEEK"),
             # Amazon's weeks run Sunday to Saturday
             "target_details": {"weekday": "SUNDAY"},
         }
     elif kind == "date_range":
-        cursor["start_datetime"] = _start_datetime(spec.history_days)
+        cursor["start_datetime"] = start_datetime(spec.history_days)
         days = window_days(spec.max_days, config.get("_report_window_days"))
-        cursor["step"] = f"P{days}D" if days else _ONE_WINDOW
+        cursor["step"] = f"P{days}D" if days else ONE_WINDOW
     else:
         raise ValueError(f"Report stream {spec.name}: unknown window kind {kind!r}")
+    if kind in ("period", "date_range"):
+        cursor["lookback_window"] = spec.data_delay
     return cursor
 
 

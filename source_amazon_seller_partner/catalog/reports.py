@@ -56,6 +56,12 @@ class ReportStreamSpec:
     range_source: str = ""
     # a per-type limit besides createReport's bucket (reports/quotas.py), e.g. "sales_and_traffic"
     quota: Optional[str] = None
+    # Late data: how long Amazon's report may lag a change (ISO 8601 duration; incremental syncs re-read
+    # it) and the source of that figure
+    data_delay: str = "PT0S"
+    data_delay_source: str = ""
+    # the record's own date, for dropping rows outside the configured range (None: rows are not dated)
+    row_date: Optional[str] = None
 
 
 @functools.lru_cache(maxsize=None)
@@ -94,6 +100,9 @@ def _load(path: str) -> tuple:
                 periods_per_report=window.get("periods_per_report", "one"),
                 range_source=window.get("range_source", ""),
                 quota=entry.get("quota"),
+                data_delay=str((entry.get("data_delay") or {}).get("duration", "PT0S")),
+                data_delay_source=str((entry.get("data_delay") or {}).get("source", "")),
+                row_date=entry.get("row_date"),
             )
         )
     return tuple(specs)

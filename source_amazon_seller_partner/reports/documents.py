@@ -1,12 +1,15 @@
 """Report documents: getReportDocument, the download of its presigned URL to a temporary file,
 the check that the file is whole, and its decoding into records.
 
-Nothing is decoded from a download that is not whole, so a cut download is fetched again (with a
-fresh URL) without a record ever being emitted twice; memory stays flat however large the document.
-The document host (S3) answers like S3: 403 for an expired or refused URL (with or without an XML
-body) gets a fresh URL at once; 429 and 5xx (SlowDown, InternalError) are waited out, growing, then
-retried with a fresh URL. getReportDocument itself may answer a bare 403 (no body) that is not a
-missing role: it is asked again; any other answer follows the manifest's error handler.
+Nothing is decoded from a download that is not whole, so a cut download is fetched again without a
+record ever being emitted twice; memory stays flat however large the document. The presigned URL is
+used again while the host accepts it (Amazon's URLs live 5 minutes, and getReportDocument allows one
+call a minute): the document host (S3) answers 403 for an expired or refused URL (with or without an
+XML body), which gets a fresh URL at once; 429 and 5xx (SlowDown, InternalError) and dropped
+connections are waited out, growing, as the manifest's error handler waits for SP-API calls. A
+failing host and a body that arrives cut each have a budget as large as any SP-API call's retries.
+getReportDocument itself may answer a bare 403 (no body) that is not a missing role: it is asked
+again; any other answer follows the manifest's error handler.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import random
 import tempfile
 import zlib
 from dataclasses import dataclass
@@ -40,10 +44,16 @@ from ..transport import DocumentHost, DownloadError, SpApiTransport, pause
 logger = logging.getLogger("airbyte")
 
 DOCUMENTS_PATH = "/reports/2021-06-30/documents"
-DOWNLOAD_ATTEMPTS = 5
+# Retries of one document, as many as the manifest's error handler gives an SP-API call (max_retries):
+# for a failing or refusing host (HTTP errors, dropped connections), and for answers that arrived
+# whole as HTTP but cut as a document (a gzip without its trailer).
+HOST_RETRIES = 20
+CUT_DOCUMENT_RETRIES = 20
 DOWNLOAD_CHUNK_BYTES = 1 << 20
 REASON_MAX_BYTES = 64 * 1024
-BACKOFF_MAX_SECONDS = 60.0
+BACKOFF_MAX_SECONDS = 30.0  # the manifest's ceiling
+# The longest wait between downloads, in first waits: 2 s doubling up to 30 s, as the manifest's backoff.
+BACKOFF_CEILING_FACTOR = 15
 BARE_FORBIDDEN_ATTEMPTS = 4
 
 
@@ -79,25 +89,43 @@ class ReportDocuments:
         label: str,
         on_header: Optional[Callable[[Sequence[str]], None]] = None,
     ) -> Iterator[Any]:
-        """The document's records, downloading again (fresh URL) while it arrives cut or refused.
+        """The document's records, downloading again while it arrives cut or the host fails.
 
         A truncation found while decoding triggers a new download only while no record has been
         yielded: a record is never emitted twice.
         """
+        url: Optional[str] = None
+        waited_with_url = False  # the current URL has aged through a backoff wait
+        host_failures = cut_documents = downloads = 0
         problem = ""
-        for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
-            document = self._document(document_id, label)
+        while host_failures <= HOST_RETRIES and cut_documents <= CUT_DOCUMENT_RETRIES:
+            if url is None:
+                url = self._document(document_id, label)["url"]
+                waited_with_url = False
+            downloads += 1
             with tempfile.TemporaryFile(prefix="spapi-report-") as spool:
                 try:
-                    content_type = self._download(document["url"], spool)
+                    content_type = self._download(url, spool)
                     verify_document(spool, source.report_format)
-                except DownloadError as error:
+                except (DownloadError, IncompleteDownload) as error:
+                    if _needs_a_fresh_url(error) and waited_with_url:
+                        # Our own waiting outlived the URL (5 minutes at Amazon): not the host's
+                        # failure, so it costs no retry; it only follows one that did.
+                        logger.info("The download URL of the document of %s expired while the connector waited; asking for a fresh one.", label)
+                        url = None
+                        continue
                     problem = str(error)
-                    self._before_next_download(label, error, attempt)
+                    host_failures += 1
+                    if _needs_a_fresh_url(error):
+                        url = None
+                    if host_failures <= HOST_RETRIES:
+                        waited_with_url = self._before_next_download(label, error, host_failures) > 0
                     continue
-                except (IncompleteDownload, DocumentError) as error:
+                except DocumentError as error:
                     problem = str(error)
-                    logger.warning("The document of %s was incomplete (%s); downloading it again (attempt %d of %d).", label, problem, attempt, DOWNLOAD_ATTEMPTS)
+                    cut_documents += 1
+                    logger.warning("The document of %s arrived incomplete (%s); downloading it again (%d of %d retries).",
+                                   label, problem, cut_documents, CUT_DOCUMENT_RETRIES)
                     continue
                 emitted = 0
                 try:
@@ -112,32 +140,35 @@ class ReportDocuments:
                             FailureType.transient_error,
                         ) from None
                     problem = str(error)
-                    logger.warning("The document of %s was incomplete (%s); downloading it again (attempt %d of %d).", label, problem, attempt, DOWNLOAD_ATTEMPTS)
+                    cut_documents += 1
+                    logger.warning("The document of %s arrived incomplete (%s); downloading it again (%d of %d retries).",
+                                   label, problem, cut_documents, CUT_DOCUMENT_RETRIES)
                 except (DocumentError, ValueError) as error:
                     # ValueError: UnknownCharsetError, a charset Amazon has never sent before
                     raise traced_error(f"Cannot decode the document of {label}: {error}.", FailureType.system_error) from None
         raise traced_error(
-            f"The document of {label} could not be downloaded whole in {DOWNLOAD_ATTEMPTS} attempts ({problem}); "
+            f"The document of {label} could not be downloaded whole ({problem}) after {downloads} attempts; "
             "the window will be read again next sync.",
             FailureType.transient_error,
         )
 
-    def _before_next_download(self, label: str, error: DownloadError, attempt: int) -> None:
-        """A refused URL (403: expired or denied, 404) needs a fresh one, now; a throttled or failing
-        host (429, 5xx) is given time first, as S3 asks (Retry-After when it says so)."""
-        if error.status is not None and (error.status == 429 or error.status >= 500) and attempt < DOWNLOAD_ATTEMPTS:
-            wait = error.retry_after if error.retry_after is not None else self._backoff_seconds * 2 ** (attempt - 1)
-            wait = min(BACKOFF_MAX_SECONDS, max(0.0, wait))
-            logger.warning(
-                "The document host answered %s for %s; downloading it again with a fresh URL in %.0f s (attempt %d of %d).",
-                error, label, wait, attempt, DOWNLOAD_ATTEMPTS,
-            )
-            pause(wait)
-        else:
-            logger.warning(
-                "The document host answered %s for %s; downloading it again with a fresh URL (attempt %d of %d).",
-                error, label, attempt, DOWNLOAD_ATTEMPTS,
-            )
+    def _before_next_download(self, label: str, error: Exception, failures: int) -> float:
+        """A refused URL (403: expired or denied, 404) is replaced at once; a throttled or failing host
+        (429, 5xx) and a dropped connection are given time first, as S3 asks (Retry-After when it says
+        so), growing like the manifest's backoff (jittered, so workers failing together do not come
+        back together). Returns the seconds waited."""
+        if _needs_a_fresh_url(error):
+            logger.warning("The document of %s: %s; downloading it again with a fresh URL (%d of %d retries).",
+                           label, error, failures, HOST_RETRIES)
+            return 0.0
+        longest = self._backoff_seconds * BACKOFF_CEILING_FACTOR
+        retry_after = getattr(error, "retry_after", None)
+        ceiling = min(longest, self._backoff_seconds * 2 ** (failures - 1))
+        wait = min(BACKOFF_MAX_SECONDS, retry_after) if retry_after is not None else random.uniform(ceiling / 2, ceiling)
+        logger.warning("The document of %s: %s; downloading it again in %.0f s (%d of %d retries).",
+                       label, error, wait, failures, HOST_RETRIES)
+        pause(wait)
+        return wait
 
     def text(self, document_id: str, label: str) -> str:
         """The text of a small document (a FATAL report's reason), at most REASON_MAX_BYTES of it."""
@@ -260,6 +291,11 @@ def _last_non_space_byte(spool: IO[bytes]) -> Optional[bytes]:
     tail = spool.read().rstrip()
     spool.seek(0)
     return tail[-1:] if tail else None
+
+
+def _needs_a_fresh_url(error: Exception) -> bool:
+    """The host refused this URL (expired, or not ours): asking again with it cannot succeed."""
+    return isinstance(error, DownloadError) and error.status in (401, 403, 404)
 
 
 def _bare_forbidden(response: requests.Response) -> bool:

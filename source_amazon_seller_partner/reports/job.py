@@ -9,7 +9,8 @@
    same window and resumes that report via step 1.
 3. CANCELLED: no records, the window completes. FATAL: log Amazon's reason document, wait the
    cooldown, request once more (never reusing the FATAL report); FATAL again fails only this stream.
-4. DONE: the document's records (documents.py), stamped with marketplace and window.
+4. DONE: the document's records (documents.py), stamped with marketplace and window; rows dated outside
+   the configured range are dropped (row_range.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .documents import DocumentSource, IncompleteDownload, ReportDocuments
 from .listing import REPORTS_PATH
 from .planner import Planned, ReportPlanner
 from .redaction import sanitized_text
+from .row_range import RowRange
 from .settings import POLL_GROWTH, JobSettings
 from .window import ReportWindow, report_label
 
@@ -56,6 +58,7 @@ class ReportStream:
     planner: ReportPlanner
     source: DocumentSource
     cast: RecordCaster
+    row_range: Optional[RowRange] = None
 
 
 class ReportJob:
@@ -186,10 +189,16 @@ def stamped_records(
     if report_id is not None:
         stamp["report_id"] = report_id
     rows = stream.documents.records(document_id, stream.source, marketplace_charset(marketplace_id), label, stream.cast.check_header)
+    dropped = 0
     for row in rows:
         record = stream.cast(row if isinstance(row, dict) else {"value": row}, marketplace_id)
         record.update(stamp)
+        if stream.row_range is not None and not stream.row_range.keeps(record):
+            dropped += 1
+            continue
         yield record
+    if dropped:
+        logger.info("Left out %d row(s) of %s with %s.", dropped, label, stream.row_range.describe() if stream.row_range else "")
 
 
 def duration(seconds: float) -> str:

@@ -16,6 +16,7 @@ from ..dates import format_datetime
 from ..decoding import make_caster
 from .documents import DocumentSource, ReportDocuments
 from .job import ReportJob, ReportStream
+from .row_range import RowRange
 from .settings import JobSettings
 from .settlement import SettlementJob
 from .window import ReportWindow, window_of
@@ -96,6 +97,7 @@ class ReportRetriever(Retriever):
                         header_names=tuple(self.spec.header_names),
                     ),
                     cast=make_caster(records_schema or {}, self.spec.column_formats, self.name),
+                    row_range=RowRange.for_stream(self.spec.row_date, self.config),
                 )
             return self._stream
 

@@ -18,6 +18,7 @@ from .finances import EventGroup, FinancialEvent
 from .inventory import InventoryLevel
 from .listings import Listing
 from .orders import Order, history_cutoff
+from .reports import DataCutoff
 from .vendor import VendorAccount
 
 if TYPE_CHECKING:  # the builder lives in dataset.py, which imports this module
@@ -66,32 +67,49 @@ class SellerAccount:
         return cutoff is None or order.purchase_date >= cutoff
 
     def orders_in_window(self, market_ids: Iterable[str], date_field: str, start: Optional[datetime],
-                         end: Optional[datetime], now: datetime) -> List[Order]:
-        """Orders of these marketplaces whose date_field (PurchaseDate|LastUpdateDate) is in [start, end]."""
+                         end: Optional[datetime], now: datetime, cutoff: Optional[DataCutoff] = None) -> List[Order]:
+        """Orders of these marketplaces whose date_field (PurchaseDate|LastUpdateDate) is in [start, end];
+        with a cutoff, each order as that report knew it (older versions, or none, for recent changes)."""
         wanted = set(market_ids)
         source = self.orders_by_purchase if date_field == "PurchaseDate" else self.orders_by_update
         attr = "purchase_date" if date_field == "PurchaseDate" else "last_update_date"
         result = []
-        for order in source:
+        for current in source:
+            order = current if cutoff is None else self.order_as_of(current, cutoff)
+            if order is None:
+                continue
             moment = getattr(order, attr)
             if start is not None and moment < start:
                 continue
             if end is not None and moment > end:
-                break
+                # sorted by the current version's date; an older version may still be in the window
+                if cutoff is None:
+                    break
+                continue
             if order.market.id in wanted and self.visible(order, now):
                 result.append(order)
         return result
 
+    @staticmethod
+    def order_as_of(order: Order, cutoff: DataCutoff) -> Optional[Order]:
+        """The latest version of the order a report with this cutoff holds; None if it holds none."""
+        version: Optional[Order] = order
+        while version is not None and not cutoff.knows(version.recorded, version.last_update_date):
+            version = version.previous
+        return version
+
     def events_in_window(self, start: Optional[datetime], end: Optional[datetime],
-                         market_ids: Optional[Iterable[str]] = None) -> List[FinancialEvent]:
-        """Events posted in [start, end)."""
+                         market_ids: Optional[Iterable[str]] = None,
+                         cutoff: Optional[DataCutoff] = None) -> List[FinancialEvent]:
+        """Events posted in [start, end) (with a cutoff: those that report knew of)."""
         wanted = None if market_ids is None else set(market_ids)
         events, times = self.events, self._event_times
         if len(times) != len(events):  # a writer is between its two assignments: take the slow path
             times = [e.posted for e in events]
         first = bisect.bisect_left(times, start) if start is not None else 0
         last = bisect.bisect_left(times, end) if end is not None else len(events)
-        return [e for e in events[first:last] if wanted is None or e.market.id in wanted]
+        return [e for e in events[first:last] if (wanted is None or e.market.id in wanted)
+                and (cutoff is None or cutoff.knows(e.recorded, e.posted))]
 
     def group(self, group_id: str) -> Optional[EventGroup]:
         for g in self.groups:
@@ -101,38 +119,41 @@ class SellerAccount:
 
     # -- mutation --------------------------------------------------------------------------
     def mutate_orders(self, count: int, now: datetime, builder: "DatasetBuilder",
-                      market_id: Optional[str] = None) -> List[str]:
-        """Move `count` recent open orders one status forward (new orders when none are left),
-        with LastUpdateDate = now - 3 minutes; shipped ones get their ShipmentEvent."""
-        moment = (now - timedelta(minutes=3)).replace(microsecond=0)
+                      market_id: Optional[str] = None, minutes_ago: float = 3, new_orders: bool = False) -> List[str]:
+        """Move `count` recent open orders one status forward (new orders when none are left, or all new
+        with `new_orders`), with LastUpdateDate = now - `minutes_ago`: a change Amazon records late.
+        Shipped ones get their ShipmentEvent, posted at the same moment."""
+        moment = (now - timedelta(minutes=minutes_ago)).replace(microsecond=0)
         with self._write_lock:
             orders = dict(self.orders_by_id)
-            candidates = [o for o in reversed(self.orders_by_purchase)
-                          if o.status in ("Pending", "Unshipped") and o.purchase_date < moment
-                          and (market_id is None or o.market.id == market_id)]
+            candidates = [] if new_orders else [
+                o for o in reversed(self.orders_by_purchase)
+                if o.status in ("Pending", "Unshipped") and o.purchase_date < moment
+                and (market_id is None or o.market.id == market_id)]
             changed: List[str] = []
             new_events: List[FinancialEvent] = []
             for order in candidates[:count]:
                 if order.status == "Pending":
-                    updated = dataclasses.replace(order, status="Unshipped", last_update_date=moment)
+                    updated = dataclasses.replace(order, status="Unshipped", last_update_date=moment,
+                                                  previous=order, recorded=now)
                 else:
                     items = tuple(dataclasses.replace(i, quantity_shipped=i.quantity) for i in order.items)
                     updated = dataclasses.replace(order, status="Shipped", last_update_date=moment,
-                                                  ship_date=moment, items=items)
-                    new_events.append(builder.shipment_event(updated))
+                                                  ship_date=moment, items=items, previous=order, recorded=now)
+                    new_events.append(dataclasses.replace(builder.shipment_event(updated), recorded=now))
                 orders[updated.amazon_order_id] = updated
                 changed.append(updated.amazon_order_id)
             markets = [m for m in self.markets if market_id is None or m.id == market_id] or list(self.markets)
             while len(changed) < count:
                 created = builder.new_recent_order(markets[len(changed) % len(markets)], self.products,
                                                    moment, taken=orders.keys())
+                created = dataclasses.replace(created, recorded=now)
                 orders[created.amazon_order_id] = created
                 changed.append(created.amazon_order_id)
             self.set_orders(orders.values())
             if new_events:
                 self.set_events(list(self.events) + new_events)
             return changed
-
 
 
 @dataclass

@@ -31,6 +31,14 @@ class FinancialEvent:
     # A deferred event (Amazon's DD7 policy: funds released 7 days after delivery) is released at
     # this moment; None for events that were never deferred.
     released: Optional[datetime] = None
+    # When the emulator learned of the event (None: the seeded dataset; /_emulator/mutate: its call).
+    recorded: Optional[datetime] = field(default=None, compare=False)
+
+    def arrived(self, now: datetime, lag: timedelta) -> bool:
+        """Amazon's Finances models (v0 and 2024-06-19): "Orders from the last 48 hours might not be
+        included in financial events." The emulator takes the nastier reading: no event is served until
+        `lag` (48 hours, scaled) after it was posted."""
+        return self.posted + lag <= now
 
     def visible_in_v0(self, now: datetime) -> bool:
         """Finances v0 model: "deferred events don't show up in responses until they are released"."""

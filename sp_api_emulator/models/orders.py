@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Optional, Tuple
@@ -65,6 +65,10 @@ class Order:
     earliest_delivery: datetime
     latest_delivery: datetime
     purchase_order_number: Optional[str]
+    # Versions (/_emulator/mutate): the state this one replaced, and when the emulator learned of this
+    # one (None: the seeded dataset, known from the start). Reports read an order as of their creation.
+    previous: Optional["Order"] = field(default=None, repr=False, compare=False)
+    recorded: Optional[datetime] = field(default=None, compare=False)
 
     @property
     def has_amounts(self) -> bool:

@@ -10,6 +10,18 @@ from ..marketplaces import MARKETS_BY_ID, Market
 
 
 @dataclass(frozen=True)
+class DataCutoff:
+    """What a report holds: the account as Amazon had it when the report was created (`created`), less
+    the changes younger than the report type's data delay (`changed_before`; reports/delays.py)."""
+
+    created: datetime
+    changed_before: datetime
+
+    def knows(self, recorded: Optional[datetime], changed: datetime) -> bool:
+        return (recorded is None or recorded <= self.created) and changed <= self.changed_before
+
+
+@dataclass(frozen=True)
 class ReportRequest:
     report_type: str
     account_type: str
@@ -17,6 +29,8 @@ class ReportRequest:
     start: Optional[datetime]
     end: Optional[datetime]
     options: Dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # None: the account as it is now (the truth of facts); set for every report a client requests
+    cutoff: Optional[DataCutoff] = field(default=None, hash=False, compare=False)
 
     @property
     def markets(self) -> List[Market]:

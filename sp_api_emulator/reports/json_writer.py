@@ -44,7 +44,8 @@ def _products(dataset: Dataset, account_type: str) -> Sequence[Product]:
 
 def _sales_by_date(dataset: Dataset, req: ReportRequest, market: Market) -> Iterator[RowContext]:
     periods = _periods(req, dataset)
-    orders = dataset.seller.orders_in_window([market.id], "PurchaseDate", periods[0][0], periods[-1][1], utcnow())
+    orders = dataset.seller.orders_in_window([market.id], "PurchaseDate", periods[0][0], periods[-1][1], utcnow(),
+                                             req.cutoff)
     for start, end in periods:
         chosen = [o for o in orders if start <= o.purchase_date <= end and o.has_amounts]
         sales = sum((i.item_price for o in chosen for i in o.items), Decimal("0"))

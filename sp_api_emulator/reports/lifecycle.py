@@ -21,12 +21,13 @@ from urllib.parse import quote
 
 from ..exceptions import InvalidInput, NotFound
 from ..marketplaces import MARKETS_BY_ID
-from ..models import DocumentEntry, Report, ReportRequest
+from ..models import DataCutoff, DocumentEntry, Report, ReportRequest
 from ..timeutil import iso, parse_iso, utcnow
 from . import documents
 from .catalog import REPORT_TYPES
 from .definitions import ReportType
 from .quotas import ReportQuotas
+from .delays import data_delay
 from .documents import LARGE_JSON_TYPE, LARGE_TSV_TYPE, count_rows, document_format
 from .scheduled import schedule_amazon_reports
 from .schema_faker import required_options
@@ -97,6 +98,11 @@ class ReportStore:
         return (report_type, other) in self.definitions
 
     # -- create ----------------------------------------------------------------------------
+    def cutoff(self, report_type: str, now: datetime) -> DataCutoff:
+        """What a report of this type created now holds (delays.py: its data delay, time-scaled)."""
+        delay = self.emu.timing.scaled(data_delay(report_type).total_seconds())
+        return DataCutoff(created=now, changed_before=now - timedelta(seconds=delay))
+
     def create(self, account_type: str, body: Any, now: datetime) -> Report:
         if not isinstance(body, dict):
             raise InvalidInput("The request body must be a JSON object.")
@@ -125,7 +131,8 @@ class ReportStore:
             raise InvalidInput("reportOptions must be an object of string values.")
         start, end = self._window(body, now)
         self.quotas.admit(account_type, report_type)
-        request = ReportRequest(report_type, account_type, tuple(marketplace_ids), start, end, dict(options))
+        request = ReportRequest(report_type, account_type, tuple(marketplace_ids), start, end, dict(options),
+                                self.cutoff(report_type, now))
         # A snapshot ignores dates, so any two requests of it are identical.
         dates = (None, None) if definition.window_kind == "snapshot" else (iso(start), iso(end))
         key = (account_type, report_type, tuple(sorted(marketplace_ids)), *dates, tuple(sorted(options.items())))

@@ -77,7 +77,7 @@ def _order_rows(dataset: Dataset, req: ReportRequest, date_field: str,
                 keep: Callable[[Order], bool] = lambda o: True) -> Iterator[RowContext]:
     seller = dataset.seller
     now = utcnow()
-    for order in seller.orders_in_window(req.marketplace_ids, date_field, req.start, req.end, now):
+    for order in seller.orders_in_window(req.marketplace_ids, date_field, req.start, req.end, now, req.cutoff):
         if not keep(order):
             continue
         for item in order.items:
@@ -147,7 +147,7 @@ def _inventory_rows(dataset: Dataset, req: ReportRequest, dated: bool) -> Iterat
 
 def _event_rows(dataset: Dataset, req: ReportRequest, list_names: Sequence[str]) -> Iterator[RowContext]:
     for event in dataset.seller.events_in_window(req.start, (req.end + timedelta(seconds=1)) if req.end else None,
-                                                 req.marketplace_ids):
+                                                 req.marketplace_ids, req.cutoff):
         if event.list_name not in list_names:
             continue
         order = dataset.seller.orders_by_id.get(event.order_id) if event.order_id else None
@@ -221,7 +221,8 @@ def row_contexts(dataset: Dataset, req: ReportRequest) -> Iterator[RowContext]:
     if kind == "orders_by_update":
         return _order_rows(dataset, req, "LastUpdateDate")
     if kind == "pending_orders":
-        return _order_rows(dataset, ReportRequest(req.report_type, req.account_type, req.marketplace_ids, None, None),
+        return _order_rows(dataset, ReportRequest(req.report_type, req.account_type, req.marketplace_ids, None, None,
+                                                  cutoff=req.cutoff),
                            "PurchaseDate", lambda o: o.status == "Pending")
     if kind == "actionable_orders":
         return _order_rows(dataset, req, "PurchaseDate",

@@ -72,6 +72,12 @@ def mutate(emu, req: Request):
     count = body.get("orders", 1)
     if not isinstance(count, int) or not 1 <= count <= 1000:
         raise InvalidInput("orders must be an integer from 1 to 1000.")
+    minutes_ago = body.get("minutesAgo", 3)
+    if isinstance(minutes_ago, bool) or not isinstance(minutes_ago, (int, float)) or not 0 <= minutes_ago <= 43200:
+        raise InvalidInput("minutesAgo must be a number of minutes from 0 to 43200 (30 days).")
+    new_orders = body.get("newOrders", False)
+    if not isinstance(new_orders, bool):
+        raise InvalidInput("newOrders must be true or false.")
     seller = emu.dataset.seller
-    ids = seller.mutate_orders(count, utcnow(), emu.dataset.builder, body.get("marketplaceId"))
+    ids = seller.mutate_orders(count, utcnow(), emu.dataset.builder, body.get("marketplaceId"), minutes_ago, new_orders)
     return 200, {"orders": ids}

@@ -3,7 +3,8 @@
 What a regional endpoint returns: the seller's events and groups in the marketplaces of that region
 (Amazon's "SP-API Endpoints" page: each endpoint serves its region's marketplaces; the Finances API
 takes no marketplace filter). Deferred events stay hidden until released (the model's note on
-listFinancialEvents). A page whose JSON would exceed 10 MB is refused with `InvalidInput` (the model's
+listFinancialEvents), and no event is served until 48 hours (scaled) after it was posted (the models'
+"Orders from the last 48 hours might not be included in financial events", read the nastier way). A page whose JSON would exceed 10 MB is refused with `InvalidInput` (the model's
 MaxResultsPerPage: "If the response exceeds the maximum number of transactions or 10 MB, the response
 is InvalidInput"), with the unhelpful message of Amazon's sandbox example. A NextToken lives 3 minutes
 (emulated time); an expired one gets Amazon's "Token is not valid, token duration is 3 minutes.".
@@ -92,7 +93,8 @@ def _window(req: Request, required: bool):
 
 
 def _paged(emu, req: Request, select, state: Dict[str, Any]):
-    events = [e for e in select(state) if e.visible_in_v0(req.now)]
+    lag = emu.timing.finance_delay()
+    events = [e for e in select(state) if e.visible_in_v0(req.now) and e.arrived(req.now, lag)]
     offset, size = state["offset"], state["size"]
     payload: Dict[str, Any] = {"FinancialEvents": events_payload(events[offset:offset + size])}
     limit = emu.faults.plan.finance_page_bytes or PAGE_LIMIT_BYTES

@@ -196,7 +196,10 @@ def _selected(emu, req: Request, state: Dict[str, Any], group_ids: Dict[tuple, s
         return []
     markets: Optional[List[str]] = [state["market"]] if state["market"] else region_market_ids(emu, req)
     selected = []
+    lag = emu.timing.finance_delay()
     for event in seller.events_in_window(after, before, markets):
+        if not event.arrived(req.now, lag):  # the model: the last 48 hours' orders may be missing
+            continue
         if state["market"] == US and _is_us_mfn_order(event, seller):
             continue
         status = event.transaction_status(req.now)
