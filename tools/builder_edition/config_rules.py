@@ -51,10 +51,6 @@ DESCRIPTIONS = {
         "How long one sync waits for a report Amazon is still preparing; after that the CDK requests the report again "
         "(up to 3 times per window)."
     ),
-    "period_in_days": (
-        "Size in days of the date windows requested from Amazon (report ranges and order windows), capped by each "
-        "report's own maximum."
-    ),
 }
 
 
@@ -88,6 +84,9 @@ def derived_fields(spec_properties: Mapping[str, Any]) -> List[Dict[str, Any]]:
     now = "now_utc()"
     history = f"duration('P{MAX_HISTORY.days}D')"
     fields: List[Dict[str, Any]] = []
+    # Before the defaults fill it in: report windows are shortened only by a period_in_days the user set
+    # (0: not set), as config.py's `_report_window_days`.
+    fields.append(_field("_report_window_days", "{{ config.get('period_in_days') or 0 }}", "integer"))
     for key in OFFERED_KEYS:
         prop = spec_properties[key]
         if "default" in prop:

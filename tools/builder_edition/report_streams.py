@@ -106,6 +106,7 @@ def required_options_condition(spec: ReportStreamSpec, account_condition: str) -
 
 
 # ------------------------------------------------------------------------------------------- windows
+_ONE_WINDOW_DAYS = int(ONE_WINDOW[1:-1])
 def incremental_sync(spec: ReportStreamSpec) -> Dict[str, Any]:
     """catalog/report_streams.py's windows, sized from the config at run time."""
     kind = spec.window_kind
@@ -115,11 +116,17 @@ def incremental_sync(spec: ReportStreamSpec) -> Dict[str, Any]:
         cursor["step"] = ONE_WINDOW
     elif kind == "period":
         cursor["start_datetime"] = start_datetime(spec.history_days)
-        cursor["step"] = _period_expression(spec, PERIOD_STEPS, "P7D")
+        if spec.periods_per_report == "many":
+            # whole periods, as many as fit: one report unless the user's period_in_days is shorter
+            cursor["step"] = f"P{{{{ config['_report_window_days'] or {_ONE_WINDOW_DAYS} }}}}D"
+        else:
+            cursor["step"] = _period_expression(spec, PERIOD_STEPS, "P7D")
         cursor["clamping"] = {"target": _period_expression(spec, PERIOD_CLAMPS, "WEEK"), "target_details": {"weekday": "SUNDAY"}}
     elif kind == "date_range":
         cursor["start_datetime"] = start_datetime(spec.history_days)
-        days = "config['period_in_days']" if not spec.max_days else f"[config['period_in_days'], {int(spec.max_days)}] | min"
+        # Amazon's longest range for the type, shortened by the user's period_in_days (when set)
+        longest = int(spec.max_days) if spec.max_days else _ONE_WINDOW_DAYS
+        days = f"[config['_report_window_days'], {longest}] | min if config['_report_window_days'] else {longest}"
         cursor["step"] = f"P{{{{ {days} }}}}D"
     else:
         raise ValueError(f"Report stream {spec.name}: window kind {kind!r} has no Builder edition")
