@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
+import requests
 import requests_mock
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.concurrent.cursor import CursorField
@@ -432,6 +433,22 @@ def test_fatal_twice_fails_with_amazons_reason_and_the_window(mocker, caplog):
     assert job.cursor.observed == []  # the window stays unread
 
 
+def test_a_fatal_reason_is_read_through_a_throttled_document_host(mocker, monkeypatch):
+    from source_amazon_seller_partner.reports import documents as documents_module
+
+    monkeypatch.setattr(documents_module, "pause", lambda seconds: None)
+    mock_listing(mocker)
+    mocker.post(REPORTS, [{"status_code": 202, "json": {"reportId": "F1"}}, {"status_code": 202, "json": {"reportId": "F2"}}])
+    slow_down = {"status_code": 503, "text": "<Error><Code>SlowDown</Code></Error>"}
+    reason = {"text": '{"errorDetails": "The report cannot be generated for this seller."}'}
+    for report_id in ("F1", "F2"):
+        mock_report(mocker, report_id, [{"processingStatus": "FATAL", "reportDocumentId": f"D{report_id}"}])
+        mock_document(mocker, f"D{report_id}", [slow_down, slow_down, reason])
+    with pytest.raises(AirbyteTracedException) as failure:
+        list(retriever(make_sync()).read_records(schema_of(ORDERS), window()))
+    assert "The report cannot be generated for this seller" in failure.value.message
+
+
 def test_a_fatal_reason_reaches_logs_and_errors_sanitised(mocker, caplog):
     mock_listing(mocker)
     mocker.post(REPORTS, [{"status_code": 202, "json": {"reportId": "F1"}}, {"status_code": 202, "json": {"reportId": "F2"}}])
@@ -755,3 +772,32 @@ def test_fatal_for_a_too_soon_identical_request_is_transient(mocker):
         list(retriever(make_sync()).read_records(schema_of(ORDERS), window()))
     # Not the user's mistake, although the reason mentions "options": a later sync succeeds.
     assert failure.value.failure_type == FailureType.transient_error
+
+
+def test_every_lost_create_report_answer_is_looked_up_before_asking_again(monkeypatch):
+    """The first lost answer created nothing; the second created R2: asking a third time would be a
+    duplicate Amazon ends FATAL."""
+    from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
+
+    from source_amazon_seller_partner.reports import create as create_module
+
+    monkeypatch.setattr(create_module, "pause", lambda seconds: None)
+    sent = []
+
+    class LossyTransport:
+        max_retries = 20
+
+        def send_once(self, method, path, json=None):
+            sent.append(json)
+            raise requests.ConnectionError("the answer was lost")
+
+        def resolve(self, response):
+            return ErrorResolution(response_action=ResponseAction.SUCCESS)
+
+        def backoff_seconds(self, response, attempt):
+            return 0.0
+
+    listings = iter([None, {"reportId": "R2"}])
+    report_id = create_module.create_report(LossyTransport(), {"reportType": "T"}, "report T", lambda: next(listings))
+    assert report_id == "R2"
+    assert len(sent) == 2

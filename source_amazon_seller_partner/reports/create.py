@@ -31,7 +31,6 @@ def create_report(
     created_moments_ago: Callable[[], Optional[Mapping[str, Any]]],
 ) -> str:
     """The id of the report Amazon created for `body` (or adopted after a lost answer)."""
-    looked_for_lost = False
     for attempt in range(1, transport.max_retries + 2):
         try:
             response: Optional[requests.Response] = transport.send_once("POST", REPORTS_PATH, json=dict(body))
@@ -48,9 +47,9 @@ def create_report(
             assert response is not None
             raise fail_from(transport.resolve(response), f"Amazon refused to create {label} (HTTP {response.status_code}).")
         lost = response is None or action == ResponseAction.RETRY
-        if lost and not looked_for_lost:
+        if lost:
             # Amazon may have created the report: a second request would be a duplicate it ends FATAL.
-            looked_for_lost = True
+            # Looked up after every lost answer: the first may have created nothing and a later one the report.
             created = created_moments_ago()
             if created:
                 logger.info("The answer to createReport for %s was lost; using report %s it created.", label, created.get("reportId"))

@@ -55,6 +55,8 @@ BACKOFF_MAX_SECONDS = 30.0  # the manifest's ceiling
 # The longest wait between downloads, in first waits: 2 s doubling up to 30 s, as the manifest's backoff.
 BACKOFF_CEILING_FACTOR = 15
 BARE_FORBIDDEN_ATTEMPTS = 4
+# A FATAL report's reason document: a few retries (it only explains the failure; the stream fails anyway)
+REASON_RETRIES = 4
 
 
 class IncompleteDownload(Exception):
@@ -152,29 +154,41 @@ class ReportDocuments:
             FailureType.transient_error,
         )
 
-    def _before_next_download(self, label: str, error: Exception, failures: int) -> float:
+    def _before_next_download(self, label: str, error: Exception, failures: int, budget: int = HOST_RETRIES) -> float:
         """A refused URL (403: expired or denied, 404) is replaced at once; a throttled or failing host
         (429, 5xx) and a dropped connection are given time first, as S3 asks (Retry-After when it says
         so), growing like the manifest's backoff (jittered, so workers failing together do not come
         back together). Returns the seconds waited."""
         if _needs_a_fresh_url(error):
             logger.warning("The document of %s: %s; downloading it again with a fresh URL (%d of %d retries).",
-                           label, error, failures, HOST_RETRIES)
+                           label, error, failures, budget)
             return 0.0
         longest = self._backoff_seconds * BACKOFF_CEILING_FACTOR
         retry_after = getattr(error, "retry_after", None)
         ceiling = min(longest, self._backoff_seconds * 2 ** (failures - 1))
         wait = min(BACKOFF_MAX_SECONDS, retry_after) if retry_after is not None else random.uniform(ceiling / 2, ceiling)
         logger.warning("The document of %s: %s; downloading it again in %.0f s (%d of %d retries).",
-                       label, error, wait, failures, HOST_RETRIES)
+                       label, error, wait, failures, budget)
         pause(wait)
         return wait
 
     def text(self, document_id: str, label: str) -> str:
         """The text of a small document (a FATAL report's reason), at most REASON_MAX_BYTES of it."""
-        document = self._document(document_id, label)
+        url: Optional[str] = None
         with tempfile.TemporaryFile(prefix="spapi-reason-") as spool:
-            self._download(document["url"], spool)
+            for failures in range(1, REASON_RETRIES + 2):
+                if url is None:
+                    url = self._document(document_id, label)["url"]
+                spool.seek(0)
+                spool.truncate()
+                try:
+                    self._download(url, spool)
+                    break
+                except (DownloadError, IncompleteDownload) as error:
+                    if failures > REASON_RETRIES:
+                        raise
+                    if self._before_next_download(f"the reason of {label}", error, failures, REASON_RETRIES) > 0 or _needs_a_fresh_url(error):
+                        url = None  # refused, or aged by the wait: a reason is worth a fresh URL
             spool.seek(0)
             head = spool.read(len(GZIP_MAGIC))
             spool.seek(0)
