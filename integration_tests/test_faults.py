@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Optional, Tuple
 
@@ -260,9 +261,11 @@ def _canonical(records) -> Counter:
     return Counter(json.dumps(record, sort_keys=True) for record in records)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_harsh_network_is_survived_in_one_sync(seed, make_emulator, tmp_path):
+HARSH_SEEDS = (1, 2, 3)
+
+
+def _harsh_sync(seed: int, make_emulator, folder) -> Dict[str, Any]:
+    """One seed's harsh sync, then a fault-free sync of the extra streams on the same emulator."""
     emu = make_emulator(seed=seed, token_lifetime_seconds=3600 * FAST_TIME_SCALE)
     start, end = fixed_window(WINDOW_DAYS)
     # The connector's own waits between retries (SP-API calls: 1 s doubling to 30 s; downloads: 2 s
@@ -270,41 +273,51 @@ def test_a_harsh_network_is_survived_in_one_sync(seed, make_emulator, tmp_path):
     # 600x faster than Amazon's anyway.
     config = config_for(emu, start, end, period_in_days=10, financial_events_step="7",
                         _retry_wait_scale=0.1, _document_backoff_seconds=0.2)
-    streams = STREAMS + HARSH_EXTRA_STREAMS
     urls = record_presigned_urls(emu)
     emu.set_faults(HARSH_NETWORK_UNTIL_ANSWERED)
     schedule = FaultSchedule(emu, [(answered(*HARSH_SLOW_DEFAULT_OPERATIONS), HARSH_NETWORK)])
-
-    harsh = Connector(tmp_path / "harsh").run("read", config, streams, timeout=600)
-
+    harsh = Connector(folder / "harsh").run("read", config, STREAMS + HARSH_EXTRA_STREAMS, timeout=600)
     schedule.stop()
     emu.set_faults(None)
-    assert schedule.applied == [HARSH_NETWORK], "the sync ended before the harsh mix reached every operation"
     faults = injected_faults(emu.stats())
-    calm = Connector(tmp_path / "calm").run("read", config, HARSH_EXTRA_STREAMS, timeout=300)
+    calm = Connector(folder / "calm").run("read", config, HARSH_EXTRA_STREAMS, timeout=300)
     write_fault_report("faults", f"harsh network, seed {seed}", {
         "spec": HARSH_NETWORK, "faults_injected": faults, "exit_code": harsh.exit_code,
         "failure_messages": {s: m[0][:300] for s, m in harsh.stream_errors().items() if s},
         "seconds": round(harsh.seconds, 1),
     })
-    assert faults.get("429", 0) and faults.get("drop", 0) and faults.get("truncate_gzip", 0), faults
-    assert harsh.exit_code == 0, dict(harsh.stream_errors())
-    assert set(harsh.final_statuses().values()) == {"COMPLETE"} and set(harsh.final_statuses()) == set(streams)
-    assert "Traceback" not in harsh.stderr
+    return {"emu": emu, "config": config, "window": (start, end), "urls": urls, "applied": schedule.applied,
+            "faults": faults, "harsh": harsh, "calm": calm}
 
-    # nothing lost, nothing made up: the truth for the streams the harness knows ...
-    records = harsh.records_by_stream()
-    for stream, result in compare_sync(emu, records, STREAMS, start, end).items():
-        assert result.expected > 0, f"the window has no {stream}: the case proves nothing for it"
-        assert not result.lost and not result.unexpected, (stream, result.as_dict())
-        assert duplicates_are_identical(stream, records.get(stream, [])), stream
-    # ... and for the others the same records as a sync without faults (a retried page may repeat rows)
-    assert calm.exit_code == 0, dict(calm.stream_errors())
-    calm_records = calm.records_by_stream()
-    for stream in HARSH_EXTRA_STREAMS:
-        expected, delivered = _canonical(calm_records.get(stream, [])), _canonical(records.get(stream, []))
-        assert set(delivered) == set(expected), (stream, len(set(expected) - set(delivered)), len(set(delivered) - set(expected)))
-    assert sum(len(calm_records.get(s, [])) for s in HARSH_EXTRA_STREAMS) > 0
 
-    secrets = secret_values(emu, [config], urls)
-    assert not leaked(harsh.stdout + harsh.stderr, secrets)
+@pytest.mark.slow
+def test_a_harsh_network_is_survived_in_one_sync(make_emulator, tmp_path):
+    # The three seeds run side by side, each on its own emulator: the syncs mostly wait (retries,
+    # reports), so together they take about as long as the slowest one.
+    with ThreadPoolExecutor(len(HARSH_SEEDS)) as pool:
+        runs = dict(zip(HARSH_SEEDS, pool.map(lambda seed: _harsh_sync(seed, make_emulator, tmp_path / f"seed{seed}"), HARSH_SEEDS)))
+    streams = STREAMS + HARSH_EXTRA_STREAMS
+    for seed, run in runs.items():
+        emu, harsh, calm, faults = run["emu"], run["harsh"], run["calm"], run["faults"]
+        assert run["applied"] == [HARSH_NETWORK], f"seed {seed}: the sync ended before the harsh mix reached every operation"
+        assert faults.get("429", 0) and faults.get("drop", 0) and faults.get("truncate_gzip", 0), (seed, faults)
+        assert harsh.exit_code == 0, (seed, dict(harsh.stream_errors()))
+        assert set(harsh.final_statuses().values()) == {"COMPLETE"} and set(harsh.final_statuses()) == set(streams), seed
+        assert "Traceback" not in harsh.stderr, seed
+
+        # nothing lost, nothing made up: the truth for the streams the harness knows ...
+        records = harsh.records_by_stream()
+        for stream, result in compare_sync(emu, records, STREAMS, *run["window"]).items():
+            assert result.expected > 0, f"seed {seed}: the window has no {stream}: the case proves nothing for it"
+            assert not result.lost and not result.unexpected, (seed, stream, result.as_dict())
+            assert duplicates_are_identical(stream, records.get(stream, [])), (seed, stream)
+        # ... and for the others the same records as a sync without faults (a retried page may repeat rows)
+        assert calm.exit_code == 0, (seed, dict(calm.stream_errors()))
+        calm_records = calm.records_by_stream()
+        for stream in HARSH_EXTRA_STREAMS:
+            expected, delivered = _canonical(calm_records.get(stream, [])), _canonical(records.get(stream, []))
+            assert set(delivered) == set(expected), (seed, stream, len(set(expected) - set(delivered)), len(set(delivered) - set(expected)))
+        assert sum(len(calm_records.get(s, [])) for s in HARSH_EXTRA_STREAMS) > 0, seed
+
+        secrets = secret_values(emu, [run["config"]], run["urls"])
+        assert not leaked(harsh.stdout + harsh.stderr, secrets), seed

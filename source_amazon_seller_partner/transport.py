@@ -74,7 +74,7 @@ class CappedExponentialBackoff(BackoffStrategy):
     """Waits that double from `first_seconds` up to `max_seconds`, each drawn in [half, whole].
 
     Why custom: the CDK's ExponentialBackoffStrategy has no ceiling, so a retry budget large enough
-    for a bad network (20 retries) would wait hours before its last attempts; the jitter spreads the
+    for a bad network (30 retries) would wait hours before its last attempts; the jitter spreads the
     retries of many worker threads that failed together.
     """
 

@@ -212,7 +212,7 @@ def test_a_url_refused_before_any_wait_costs_a_retry(mocker, pauses, caplog):
         assert [r["sku"] for r in read(make_sync())] == ["A"]
     lines = [r.getMessage() for r in caplog.records]
     assert pauses == []
-    assert any("HTTP 403 AccessDenied; downloading it again with a fresh URL (1 of 20 retries)" in line for line in lines)
+    assert any("HTTP 403 AccessDenied; downloading it again with a fresh URL (1 of 40 retries)" in line for line in lines)
 
 
 # ------------------------------------------------------------------------------ report options

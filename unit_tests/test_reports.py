@@ -563,15 +563,15 @@ def test_presigned_urls_never_reach_logs_or_errors(mocker, caplog):
     with caplog.at_level(logging.DEBUG), pytest.raises(AirbyteTracedException) as failure:
         read(make_sync())
 
-    # the cut (1 of 20 retries of cut documents), the drop (1 of 20 host retries), the URL that expired
-    # during the drop's wait (replaced free), then 20 refusals of fresh URLs until the host's budget is spent
-    assert "could not be downloaded whole (the document host answered HTTP 403 AccessDenied) after 23 attempts" in failure.value.message
+    # the cut (1 of 20 retries of cut documents), the drop (1 of 40 host retries), the URL that expired
+    # during the drop's wait (replaced free), then 40 refusals of fresh URLs until the host's budget is spent
+    assert "could not be downloaded whole (the document host answered HTTP 403 AccessDenied) after 43 attempts" in failure.value.message
     # requests-mock's own debug lines stand in for the network here: they are not the connector's
     logged = [r.getMessage() for r in caplog.records if not r.name.startswith("requests_mock")]
-    assert sum("downloading it again" in line for line in logged) == 21  # the last refusal is not retried
+    assert sum("downloading it again" in line for line in logged) == 41  # the last refusal is not retried
     assert sum("expired while the connector waited" in line for line in logged) == 1
     # one URL for the cut, the drop and its expiry; a fresh one after it and after each refusal retried
-    assert len(calls(mocker, "GET", f"{DOCUMENTS}/D1")) == 21
+    assert len(calls(mocker, "GET", f"{DOCUMENTS}/D1")) == 41
     for text in [failure.value.message, failure.value.internal_message or "", *logged]:
         assert SIGNATURE not in text and "s3.test" not in text
 

@@ -315,7 +315,7 @@ def test_tokens_that_never_stop_expiring_end_as_a_transient_error(monkeypatch):
         calls = mock.get(f"{API}/sellers/v1/marketplaceParticipations", status_code=403, json=EXPIRED)
         output = run_read(config(), ["MarketplaceParticipations"], mode="full_refresh")
     errors = [m.trace.error for m in output.errors]
-    assert calls.call_count == 21  # the manifest's max_retries (20) + 1
+    assert calls.call_count == 31  # the manifest's max_retries (30) + 1
     assert errors and {e.failure_type.value for e in errors} == {"transient_error"}
 
 

@@ -26,7 +26,7 @@ from unit_tests.mock_api import config as mock_config
 
 INVENTORY = f"{API}/fba/inventory/v1/summaries"
 # The manifest's error handler (definitions/error_handler): max_retries and max_time
-MANIFEST_MAX_RETRIES = 20
+MANIFEST_MAX_RETRIES = 30
 MANIFEST_MAX_TIME = 1200
 
 
