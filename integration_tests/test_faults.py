@@ -85,8 +85,7 @@ CASES = [
         failure_text="could not be downloaded whole",
     ),
     # Tokens die after 4 s although LWA says 3600; slow answers and two workers make the sync outlast a
-    # few of them. (Shorter lives fail: the CDK waits 3 s before retrying with the new token, and
-    # refreshes at most once per request.)
+    # few of them. (The harsh network below has tokens dying at 30 s with every other fault at once.)
     FaultCase("token expiry mid-sync", "token_expiry=4;slow=*:0.15", config={"num_workers": 2}),
     FaultCase("FATAL report", f"report_fatal={ORDERS_TSV}", must_fail=frozenset({ORDERS_TSV}), failure_text="FATAL"),
     FaultCase("CANCELLED report", f"report_cancel={ORDERS_TSV}", delivers_nothing=frozenset({ORDERS_TSV})),
