@@ -198,10 +198,15 @@ class FaultInjector:
 
     def expire_page_token(self) -> bool:
         """True for each of the next `expire_page_tokens` page tokens sent back."""
+        return self._count_down("_page_tokens_to_expire")
+
+    def _count_down(self, counter: str) -> bool:
+        """True while the named one-shot counter lasts, using one of it."""
         with self._lock:
-            if self._page_tokens_to_expire <= 0:
+            left = getattr(self, counter)
+            if left <= 0:
                 return False
-            self._page_tokens_to_expire -= 1
+            setattr(self, counter, left - 1)
             return True
 
     def _draw(self, probability: float) -> bool:
@@ -229,8 +234,4 @@ class FaultInjector:
 
     def expire_pagination_token(self) -> bool:
         """True for the next `pagination_expiry` paginated searchOrders requests, then False."""
-        with self._lock:
-            if self._expiries_left <= 0:
-                return False
-            self._expiries_left -= 1
-            return True
+        return self._count_down("_expiries_left")
