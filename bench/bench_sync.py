@@ -505,14 +505,54 @@ class Bench:
             started_at = datetime.now(timezone.utc)
             result = run_read(config_path, catalog_path, None, self.workdir / "backfill_read.log",
                               recent_after=recent_cutoff(started_at))
+            ended = time.monotonic()
             stats = emulator.admin("GET", "/_emulator/stats")
+            summary = summarize("backfill", result, stats, scale, BACKFILL_MAX_RATIO, [spec.name for spec in specs])
+            summary["time_scale"] = scale
+            summary = summarize_backfill(summary, result, stats, specs, scale, started_at,
+                                         emulator_limits(scale)["createReport"], report_floor_seconds(scale, 1))
+            log(f"scenario backfill: {summary['wall_seconds']} s, quota lower bound {summary['quota_lower_bound_seconds']} s, "
+                f"createReport {summary['createReport_calls']} (minimum {summary['minimum_calls']}), recent 7 days at "
+                f"{summary['recent_7_days_all_emitted_seconds']} s (its bound {summary['recent_7_days_lower_bound_seconds']} s)")
+            summary["report_incremental"] = self.report_incremental(emulator, config_path, catalog_path, specs, result, ended, scale)
         finally:
             emulator.stop()
-        summary = summarize("backfill", result, stats, scale, BACKFILL_MAX_RATIO, [spec.name for spec in specs])
-        summary["time_scale"] = scale
-        summary = summarize_backfill(summary, result, stats, specs, scale, started_at)
-        log(f"scenario backfill: {summary['wall_seconds']} s, quota lower bound {summary['quota_lower_bound_seconds']} s, "
-            f"createReport {summary['createReport_calls']} (minimum {summary['minimum_calls']})")
+        return summary
+
+    def report_incremental(self, emulator: EmulatorProcess, config_path: Path, catalog_path: Path, specs: List[Any],
+                           backfill: ReadResult, ended: float, scale: float) -> Dict[str, Any]:
+        """The backfill's streams again, 30 minutes (scaled) after it ended, from its final state."""
+        from bench.backfill import BACKFILL_MARKETPLACES, INCREMENTAL_MAX_RATIO, quota_bounds
+        from bench.startup import cdk_import_seconds
+
+        pause = INCREMENTAL_GAP.total_seconds() / scale - (time.monotonic() - ended)
+        if pause > 0:
+            time.sleep(pause)
+        emulator.admin("POST", "/_emulator/stats/reset")
+        state_path = self._write("report_incremental_state.json", list(backfill.states.values()))
+        log(f"scenario report_incremental: {len(specs)} report streams from the backfill's state")
+        result = run_read(config_path, catalog_path, state_path, self.workdir / "report_incremental_read.log")
+        stats = emulator.admin("GET", "/_emulator/stats")
+        summary = summarize("report_incremental", result, stats, scale, INCREMENTAL_MAX_RATIO, [spec.name for spec in specs])
+        created = stats.get("reports_created", {})
+        quotas = quota_bounds(created, specs, scale, len(BACKFILL_MARKETPLACES))
+        bound = max([summary["lower_bound_seconds"]] + list(quotas.values()))
+        cdk = cdk_import_seconds(connector_env())
+        ours = summary["wall_seconds"] - cdk
+        summary.update({
+            "createReport_calls": sum(created.values()),
+            "quota_lower_bound_seconds": round(bound, 2),
+            "cdk_import_seconds": round(cdk, 3),
+            "wall_minus_cdk_import_seconds": round(ours, 2),
+            "ratio_without_cdk_import": round(ours / bound, 3) if bound > 0 else None,
+        })
+        # the issue's target sets the CDK's import aside: the generic one (whole wall) does not apply here
+        summary["targets_met"].pop(f"wall_le_{INCREMENTAL_MAX_RATIO:g}x_lower_bound", None)
+        target = f"wall_minus_cdk_import_le_{INCREMENTAL_MAX_RATIO:g}x_lower_bound"
+        summary["targets_met"][target] = None if bound <= 0 else ours <= INCREMENTAL_MAX_RATIO * bound
+        summary["all_targets_met"] = all(met for met in summary["targets_met"].values() if met is not None)
+        log(f"scenario report_incremental: {summary['wall_seconds']} s ({ours:.2f} s without the CDK import), "
+            f"lower bound {summary['quota_lower_bound_seconds']} s")
         return summary
 
     def close(self) -> None:
@@ -591,6 +631,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     report["bench_seconds"] = round(time.perf_counter() - bench_started, 1)
     scenarios = [report[name] for name in ("full", "incremental", "backfill") if name in report]
+    scenarios += [report["backfill"]["report_incremental"]] if "report_incremental" in report.get("backfill", {}) else []
     report["all_targets_met"] = all(s["all_targets_met"] for s in scenarios) and report.get("startup", {}).get("ours_target_met", True) is not False
     print(json.dumps(report, indent=2))
     return 0 if report["all_targets_met"] else 1

@@ -36,6 +36,13 @@ def _wall(command: List[str], env: Dict[str, str]) -> float:
     return wall
 
 
+def cdk_import_seconds(env: Dict[str, str], runs: int = 3) -> float:
+    """The median wall of a process that only imports the CDK's declarative source (after one warm-up)."""
+    command = [sys.executable, "-c", CDK_IMPORT]
+    _wall(command, env)
+    return statistics.median(_wall(command, env) for _ in range(runs))
+
+
 def measure(read_command: List[str], env: Dict[str, str], runs: int = 5) -> Dict[str, Any]:
     """Medians of `runs` pairs (CDK import, read), after one warm-up pair (bytecode, page cache)."""
     import_command = [sys.executable, "-c", CDK_IMPORT]

@@ -34,3 +34,14 @@ def test_quota_bounds_follow_amazons_per_type_limits():
                            "GET_FLAT_FILE_OPEN_LISTINGS_DATA": 9}, catalog, time_scale=2.0, marketplaces=2)
     assert bounds == {"GET_SALES_AND_TRAFFIC_REPORT": 3600 / 2,  # the fifth waits an hour
                       "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL": 1800 / 2}  # two per marketplace, 30 min apart
+
+
+def test_recent_data_cannot_come_before_every_streams_newest_report_is_asked_for():
+    from bench.backfill import newest_requests, recent_lower_bound
+
+    catalog = specs("GET_SALES_AND_TRAFFIC_REPORT", "GET_SALES_AND_TRAFFIC_REPORT_BY_ASIN",  # one shared request
+                    "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", "GET_FLAT_FILE_OPEN_LISTINGS_DATA",
+                    "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE")  # listed, never requested
+    assert newest_requests(catalog) == 3 * 2
+    # createReport at 1/s after a burst of 4: the sixth newest request goes at 2 s, its rows 0.5 s later
+    assert recent_lower_bound(catalog, (1.0, 4), floor_seconds=0.5) == 2.5

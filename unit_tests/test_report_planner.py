@@ -236,3 +236,39 @@ def test_progress_lines_come_while_reports_are_pending_and_stop_when_nothing_is(
     ticks[0] = 400.0
     progress.tick(lambda: state)
     assert progress.lines == 4
+
+
+def test_a_streams_windows_reach_the_cdk_in_the_order_their_reports_are_requested():
+    """The CDK hands windows to threads in the order a stream's slices are yielded: each window is yielded
+    only once its report has been asked for, so threads never hold history whose request is far down the plan."""
+    from types import SimpleNamespace
+
+    from airbyte_cdk.sources.types import StreamSlice
+
+    from source_amazon_seller_partner.dates import format_datetime
+    from source_amazon_seller_partner.reports.planner import planned_slices
+
+    clock = Clock()
+    planner, created = make(clock)
+    terms = "GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT"
+    for start, end in ((21, 14), (14, 7), (7, 0)):  # another stream's windows, already planned
+        planner.plan(terms, SPECS[terms], win(start, end))
+
+    def cdk_slice(marketplace: str, start: int, end: int) -> StreamSlice:
+        return StreamSlice(partition={"marketplace_id": marketplace},
+                           cursor_slice={"start_time": format_datetime(day(start)), "end_time": format_datetime(day(end))})
+
+    # the CDK's per-marketplace cursor: every US window (newest first), then every CA window
+    cdk_order = [cdk_slice(m, start, end) for m in (US, CA) for start, end in ((30, 0), (60, 30), (90, 60))]
+    context = SimpleNamespace(report_planner=planner, config={})
+    yielded = []
+    for stream_slice in planned_slices(context, ORDERS, iter(cdk_order)):
+        key = (stream_slice.partition["marketplace_id"], (T0 - datetime.fromisoformat(stream_slice.cursor_slice["end_time"].replace("Z", "+00:00"))).days)
+        requested = {(p.window.marketplace_id, (T0 - p.window.end).days) for p in created if ORDERS in p.streams}
+        assert key in requested, f"{key} reached the CDK before its report was requested"
+        yielded.append(key)
+    assert yielded == [(US, 0), (CA, 0), (US, 30), (CA, 30), (US, 60), (CA, 60)]
+    # every stream's newest window was requested before any history
+    assert {(T0 - p.window.end).days for p in created[:3]} == {0}
+    assert len(created) == 9
+

@@ -9,11 +9,12 @@ How: the CDK generates every report stream's windows before it reads them; the c
 each generated window to the planner (`plan`), so the planner knows the whole sync's requests early.
 Requests go out one at a time, best first: every stream's most recent window (per marketplace) before
 any history, then history newest to oldest; a request that a per-type limit holds back waits (a planned
-wait, logged once with the time it ends) while the others go. A planned report is requested ahead of
-the worker thread that will read it, so threads never idle in front of createReport; the thread finds
-its report already asked for (`report_for`). Before asking, the planner looks in Amazon's listing for a
-report to reuse or resume (listing.RecentReports), so no window is requested twice across syncs. Two
-streams with the same request (sales and traffic by date and by ASIN) share one report.
+wait, logged once with the time it ends) while the others go. A stream's windows reach the CDK's
+queue only as their reports are asked for (`in_request_order`), so the CDK hands threads windows in the
+plan's order, and a thread finds its report already asked for (`report_for`). Before asking, the
+planner looks in Amazon's listing for a report to reuse or resume (listing.RecentReports), so no window
+is requested twice across syncs. Two streams with the same request (sales and traffic by date and by
+ASIN) share one report.
 
 Whoever waits does the work: there is no planner thread. A thread waiting for its report (or polling one)
 sends the next request when none is in flight, so requests go out as long as anyone waits.
@@ -26,9 +27,9 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from airbyte_cdk.models import FailureType
 
@@ -151,6 +152,28 @@ class ReportPlanner:
             self._cond.notify_all()
         return retry
 
+    def in_request_order(self, planned: Sequence[Planned]) -> Iterator[int]:
+        """Indexes of one stream's `planned` windows, each as soon as its request has left the plan
+        (requested, reused from the listing, or failed), best first among those.
+
+        Why: the CDK queues a stream's windows for worker threads as its partition generator yields them,
+        first come first served across streams. Yielding a window only once its report is asked for puts
+        the CDK's queue in the planner's order, so no thread sits on a history window whose request is
+        far down the plan while another stream's newest report is ready and queued behind it. The
+        generator's thread sends requests itself while it waits, like every waiting thread.
+        """
+        left = list(range(len(planned)))
+        while left:
+            with self._cond:
+                ready = sorted((i for i in left if planned[i].state not in ("planned", "sending")),
+                               key=lambda i: self._rank(planned[i]))
+            if not ready:
+                self.work()
+                continue
+            for index in ready:
+                left.remove(index)
+                yield index
+
     def finished(self, planned: Planned, report: Mapping[str, Any]) -> None:
         """The window's report reached a final status (the job saw it)."""
         self._quotas.note_final(planned.spec.quota, report)
@@ -188,10 +211,13 @@ class ReportPlanner:
         self._progress.tick(self.snapshot)
 
     # -- choosing
+    def _is_newest(self, planned: Planned) -> bool:
+        """Whether the window is the newest of some stream in its marketplace."""
+        return any(self._newest.get((s, planned.window.marketplace_id)) == planned.window.end for s in planned.streams)
+
     def _rank(self, planned: Planned) -> Tuple[Any, ...]:
-        newest = any(self._newest.get((s, planned.window.marketplace_id)) == planned.window.end for s in planned.streams)
         end = planned.window.end.timestamp() if planned.window.end else float("inf")
-        return (not planned.urgent, not newest, -end, planned.seq)
+        return (not planned.urgent, not self._is_newest(planned), -end, planned.seq)
 
     def _choose(self) -> Tuple[Optional[Planned], Optional[datetime]]:
         """(the best request that may go now, else None and when one may)."""
@@ -342,9 +368,15 @@ def planned_slices(context: "SyncContext", stream: str, slices: Iterable[Any]) -
 
     planner = context.report_planner
     spec = next(s for s in load_report_catalog() if s.name == stream)
+    # A report stream has at most a few hundred windows: all are planned before the first is read, so
+    # the plan ranks every stream's newest window before any history.
+    generated: List[Any] = []
+    planned: List[Planned] = []
     try:
         for stream_slice in slices:
-            planner.plan(stream, spec, window_of(spec, context.config, stream_slice))
-            yield stream_slice
+            generated.append(stream_slice)
+            planned.append(planner.plan(stream, spec, window_of(spec, context.config, stream_slice)))
     finally:
         planner.planned_all(stream)
+    for index in planner.in_request_order(planned):
+        yield generated[index]
