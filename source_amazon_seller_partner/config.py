@@ -7,6 +7,9 @@ from the spec (manifest.yaml), once: a key the user left out gets the spec's def
 no UI fills it in (the command line, PyAirbyte).
 
 The derived keys start with an underscore and are never written back to the user's config.
+
+Why `pydantic.v1`: the CDK's own models use it, so it is loaded anyway; pydantic 2's first import costs
+about 0.18 s of every run's start here, more than everything else the connector adds (issue 17).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator, model_validator
+from pydantic.v1 import BaseModel, Extra, StrictInt, StrictStr, ValidationError, root_validator, validator
 
 from .dates import format_datetime, utc_now
 from .errors import ConfigError
@@ -63,14 +66,14 @@ class ReportOption(BaseModel):
 
 
 class ReportOptionsEntry(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    class Config:
+        extra = Extra.allow
 
     report_name: StrictStr
     stream_name: StrictStr
     options_list: List[ReportOption] = []
 
-    @field_validator("report_name", "stream_name")
-    @classmethod
+    @validator("report_name", "stream_name")
     def _not_empty(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("is empty")
@@ -80,14 +83,15 @@ class ReportOptionsEntry(BaseModel):
 class UserConfig(BaseModel):
     """The keys this connector reads (others, such as 4.6.4's `app_id` or `auth_type`, pass through)."""
 
-    model_config = ConfigDict(extra="allow")
+    class Config:
+        extra = Extra.allow
 
     aws_environment: Literal["PRODUCTION", "SANDBOX"]
     region: StrictStr
     account_type: Literal["Seller", "Vendor"]
-    lwa_app_id: Optional[Any] = Field(default=None, validate_default=True)
-    lwa_client_secret: Optional[Any] = Field(default=None, validate_default=True)
-    refresh_token: Optional[Any] = Field(default=None, validate_default=True)
+    lwa_app_id: Optional[Any] = None
+    lwa_client_secret: Optional[Any] = None
+    refresh_token: Optional[Any] = None
     replication_start_date: Optional[StrictStr] = None
     replication_end_date: Optional[StrictStr] = None
     period_in_days: StrictInt
@@ -99,67 +103,59 @@ class UserConfig(BaseModel):
     lwa_url: Optional[StrictStr] = None
     orders_api: StrictStr
 
-    @field_validator("aws_environment", mode="before")
-    @classmethod
+    @validator("aws_environment", pre=True)
     def _environment_in_capitals(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("region", mode="after")
-    @classmethod
+    @validator("region")
     def _known_region(cls, value: str) -> str:
         code = value.strip().upper()
         if code not in BY_COUNTRY:
             raise ValueError(f"must be a country code such as US, DE or JP, got '{value}'. Known: {', '.join(sorted(BY_COUNTRY))}")
         return code
 
-    @field_validator("lwa_app_id", "lwa_client_secret", "refresh_token", mode="after")
-    @classmethod
-    def _pasted_whole(cls, value: Any, info: Any) -> str:
-        what = _CREDENTIALS[info.field_name]
+    # pre and always: a missing or null credential must reach the check too
+    @validator("lwa_app_id", "lwa_client_secret", "refresh_token", pre=True, always=True)
+    def _pasted_whole(cls, value: Any, field: Any) -> str:
+        what = _CREDENTIALS[field.name]
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"({what}) is missing or empty: paste it from your SP-API app in Seller Central")
         if value != value.strip():
             raise ValueError(f"({what}) has leading or trailing spaces: paste it again without them")
         return value
 
-    @field_validator("period_in_days", mode="after")
-    @classmethod
+    @validator("period_in_days")
     def _whole_days(cls, value: int) -> int:
         if value < 1:
             raise ValueError(f"must be a whole number of days, at least 1, got {value!r}")
         # No window can be longer than the history Amazon keeps; 4.6.4 accepted any number here.
         return min(value, MAX_HISTORY.days)
 
-    @field_validator("lookback_window_days", mode="after")
-    @classmethod
+    @validator("lookback_window_days")
     def _lookback_days(cls, value: int) -> int:
         if not 0 <= value <= MAX_LOOKBACK_DAYS:
             raise ValueError(f"must be a whole number of days from 0 to {MAX_LOOKBACK_DAYS}, got {value!r}")
         return value
 
-    @field_validator("financial_events_step", mode="after")
-    @classmethod
+    @validator("financial_events_step")
     def _known_step(cls, value: str) -> str:
         if value not in FINANCIAL_EVENTS_STEPS:
             raise ValueError(f"must be one of {', '.join(FINANCIAL_EVENTS_STEPS)} (days), got {value!r}")
         return value
 
-    @field_validator("orders_api", mode="after")
-    @classmethod
+    @validator("orders_api")
     def _known_orders_api(cls, value: str) -> str:
         if value not in ORDERS_APIS:
             raise ValueError(f"must be {' or '.join(ORDERS_APIS)} (Amazon removes v0 on 2027-03-27), got {value!r}")
         return value
 
-    @field_validator("api_url", "lwa_url", mode="after")
-    @classmethod
+    @validator("api_url", "lwa_url")
     def _http_url(cls, value: Optional[str]) -> Optional[str]:
         if value and not value.startswith(("http://", "https://")):
             raise ValueError(f"must be an http(s) URL, got '{value}'")
         return value or None
 
-    @field_validator("report_options_list", mode="after")
-    @classmethod
+    @validator("report_options_list")
     def _one_entry_per_stream(cls, entries: Optional[List[ReportOptionsEntry]]) -> Optional[List[ReportOptionsEntry]]:
         seen = set()
         for entry in entries or []:
@@ -168,36 +164,51 @@ class UserConfig(BaseModel):
             seen.add(entry.stream_name)
         return entries
 
-    @model_validator(mode="after")
-    def _marketplaces_of_the_region(self) -> "UserConfig":
-        home = BY_COUNTRY[self.region]
-        for code in self.marketplaces or []:
+    @root_validator(skip_on_failure=True)
+    def _marketplaces_of_the_region(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        region = values["region"]
+        home = BY_COUNTRY[region]
+        for code in values.get("marketplaces") or []:
             market = BY_COUNTRY.get(code.strip().upper())
             if market is None:
                 raise ValueError(f"'marketplaces' has an unknown country code '{code}'. Known codes: {', '.join(sorted(BY_COUNTRY))}")
             if market.region != home.region:
                 raise ValueError(
-                    f"Marketplace '{code}' is in the {market.region} region but 'region' {self.region} uses the {home.region} "
+                    f"Marketplace '{code}' is in the {market.region} region but 'region' {region} uses the {home.region} "
                     "endpoint: use one connection per region"
                 )
-        return self
+        return values
 
     def marketplace_ids(self) -> List[str]:
         codes = self.marketplaces or [self.region]
         return list(dict.fromkeys(BY_COUNTRY[code.strip().upper()].marketplace_id for code in codes))
 
 
-def _one_line(error: ValidationError) -> ConfigError:
+def _one_line(error: ValidationError, config: Mapping[str, Any]) -> ConfigError:
     """The first problem pydantic found, as one line naming the key."""
     first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"])
-    message = str(first["msg"]).removeprefix("Value error, ")
-    if first["type"] == "value_error" and not first["loc"]:
+    loc = [part for part in first["loc"] if part != "__root__"]
+    message = str(first["msg"])
+    if first["type"] == "value_error" and not loc:
         return ConfigError(message + ".")  # a rule that crosses keys names them itself
     if first["type"] != "value_error":
-        shown = first.get("input")
-        message = f"{message}, got {shown!r}" if not isinstance(shown, (dict, list)) else message
-    return ConfigError(f"'{where}' {message}.")
+        shown = _value_at(config, loc)
+        message = f"{message}, got {shown!r}" if not isinstance(shown, (dict, list, _Missing)) else message
+    return ConfigError(f"'{'.'.join(str(part) for part in loc)}' {message}.")
+
+
+class _Missing:
+    """What `_value_at` gives for a key the config does not have."""
+
+
+def _value_at(config: Any, loc: List[Any]) -> Any:
+    """The config's value at a pydantic error location (keys and list indexes)."""
+    for part in loc:
+        try:
+            config = config[part]
+        except (KeyError, IndexError, TypeError):
+            return _Missing()
+    return config
 
 
 def normalize_config(
@@ -216,9 +227,9 @@ def normalize_config(
         defaults = spec_defaults()
     config: Dict[str, Any] = {**defaults, **raw}
     try:
-        user = UserConfig.model_validate(config)
+        user = UserConfig.parse_obj(config)
     except ValidationError as error:
-        raise _one_line(error) from None
+        raise _one_line(error, config) from None
     known = set(known_report_names or [])
     for index, entry in enumerate(user.report_options_list or []):
         if known and entry.report_name not in known:

@@ -37,3 +37,15 @@ def test_unknown_names_alone_keep_every_stream_so_the_read_can_say_which_exist()
     assert assemble_manifest(None, only={"NoSuchStream"}) == assemble_manifest(None)
     source = SourceAmazonSellerPartner(catalog=catalog("NoSuchStream"), config=config(), state=None)
     assert len(names(source)) > 100
+
+
+def test_start_up_loads_no_pydantic_2_on_top_of_the_cdks_pydantic_v1():
+    """pydantic 2's first import costs about 0.18 s, more than all the rest the connector adds to a read's start;
+    the CDK's models load pydantic.v1 anyway (config.py)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, source_amazon_seller_partner.run, source_amazon_seller_partner.source;"
+             "print('pydantic.main' in sys.modules, 'pydantic.v1' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["False", "True"], result.stderr[-2000:]
