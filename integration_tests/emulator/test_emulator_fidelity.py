@@ -88,8 +88,10 @@ def _cases(emulator) -> List[Dict[str, Any]]:
     order = next(o for o in reversed(seller.orders_by_purchase) if o.status == "Shipped")
     canceled = next(o for o in reversed(seller.orders_by_purchase) if o.status == "Canceled")
     jp_order = next(o for o in reversed(seller.orders_by_purchase) if o.market.code == "JP")
-    group = next(g for g in reversed(seller.groups) if not g.is_open)
-    open_group = next(g for g in seller.groups if g.is_open)
+    # The cases call the NA endpoint, which serves only NA groups; which market's group opened last
+    # depends on the day (each market has its own settlement calendar).
+    group = next(g for g in reversed(seller.groups) if not g.is_open and g.market.region == "NA")
+    open_group = next(g for g in seller.groups if g.is_open and g.market.region == "NA")
     po = vendor.purchase_orders[-1]
     df = next(o for o in reversed(vendor.df_orders) if o.label_created)
     now_ish = _since(30 / 86400)  # 30 seconds ago: inside the 2-minute rule
