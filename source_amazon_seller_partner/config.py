@@ -193,12 +193,11 @@ def _one_line(error: ValidationError, config: Mapping[str, Any]) -> ConfigError:
         return ConfigError(message + ".")  # a rule that crosses keys names them itself
     if first["type"] != "value_error":
         shown = _value_at(config, loc)
-        message = f"{message}, got {shown!r}" if not isinstance(shown, (dict, list, _Missing)) else message
+        message = f"{message}, got {shown!r}" if shown is not _MISSING and not isinstance(shown, (dict, list)) else message
     return ConfigError(f"'{'.'.join(str(part) for part in loc)}' {message}.")
 
 
-class _Missing:
-    """What `_value_at` gives for a key the config does not have."""
+_MISSING = object()  # what `_value_at` gives for a key the config does not have
 
 
 def _value_at(config: Any, loc: List[Any]) -> Any:
@@ -207,7 +206,7 @@ def _value_at(config: Any, loc: List[Any]) -> Any:
         try:
             config = config[part]
         except (KeyError, IndexError, TypeError):
-            return _Missing()
+            return _MISSING
     return config
 
 
